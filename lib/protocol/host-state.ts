@@ -1,0 +1,44 @@
+import type { Settings } from '../settings/settings.ts';
+
+/** Why the host is not registered with the PeerServer. */
+export type OfflineReason =
+  /** The server did not answer, or the connection dropped. Retried with back-off. */
+  | 'unreachable'
+  /** The server refused the configured key. */
+  | 'bad-key'
+  /** Another session holds this peer ID on the server. Retried with back-off. */
+  | 'id-taken'
+  /** The configured address cannot be used (malformed host, path…). */
+  | 'invalid-settings'
+  /** TLS was asked for but could not be set up. */
+  | 'tls'
+  /** This browser lacks WebRTC data channels. */
+  | 'unsupported'
+  /** Anything else the server or PeerJS reported. */
+  | 'error';
+
+export type ConnectionState =
+  | { phase: 'connecting'; server: string }
+  | { phase: 'online'; server: string }
+  | {
+      phase: 'offline';
+      server: string;
+      reason: OfflineReason;
+      /** One sentence for people, naming the cause. */
+      message: string;
+      /** Epoch ms of the next automatic attempt, if one is planned. */
+      retryAt: number | null;
+    };
+
+/** Everything a view renders, pushed by the host whenever it changes. */
+export interface HostState {
+  /** This installation's peer ID; stable across restarts and settings changes. */
+  peerId: string;
+  connection: ConnectionState;
+  settings: Settings;
+}
+
+export type PeerPresence =
+  { presence: 'online' } | { presence: 'offline' } | { presence: 'error'; message: string };
+
+export type SaveSettingsResult = { saved: true } | { saved: false; errors: Record<string, string> };

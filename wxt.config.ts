@@ -1,0 +1,30 @@
+import { defineConfig } from 'wxt';
+
+// The extension is built for Chrome (MV3, peer host in an offscreen document)
+// and Firefox (MV2, peer host in the persistent background page).
+// See docs/architecture.md for why the peer never lives in the popup.
+export default defineConfig({
+  modules: ['@wxt-dev/module-svelte', '@wxt-dev/webextension-polyfill'],
+  // Explicit imports keep every module loadable by plain TypeScript tooling and tests.
+  imports: false,
+  manifest: ({ browser }) => ({
+    name: 'Parley',
+    description: 'Private, peer-to-peer chat, file sharing and video calls.',
+    permissions: browser === 'firefox' ? [] : ['offscreen', 'alarms'],
+    ...(browser === 'firefox' && {
+      browser_specific_settings: {
+        gecko: {
+          id: 'parley@parley.chat',
+          strict_min_version: '115.0',
+          // Parley sends nothing to its developers; peers exchange data directly.
+          data_collection_permissions: { required: ['none'] },
+        },
+      },
+    }),
+  }),
+  zip: {
+    artifactTemplate: 'parley-{{version}}-{{browser}}.zip',
+    sourcesTemplate: 'parley-{{version}}-sources.zip',
+    excludeSources: ['.output/**', 'test-results/**', '**/node_modules/**'],
+  },
+});
