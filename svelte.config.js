@@ -1,2 +1,2 @@
-// Read by svelte-check and eslint-plugin-svelte; WXT's Svelte module compiles with the same defaults.
+// Read by WXT's Svelte module (vite-plugin-svelte), svelte-check and eslint-plugin-svelte.
 export default {};

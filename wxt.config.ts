@@ -15,7 +15,7 @@ export default defineConfig({
       browser_specific_settings: {
         gecko: {
           id: 'parley@parley.chat',
-          strict_min_version: '115.0',
+          strict_min_version: '140.0',
           // Parley sends nothing to its developers; peers exchange data directly.
           data_collection_permissions: { required: ['none'] },
         },
