@@ -25,6 +25,8 @@ export default defineConfig({
   zip: {
     artifactTemplate: 'parley-{{version}}-{{browser}}.zip',
     sourcesTemplate: 'parley-{{version}}-sources.zip',
-    excludeSources: ['.output/**', 'test-results/**', '**/node_modules/**'],
+    // Reviewers rebuild from the sources zip; the release defaults live in .env.production.
+    includeSources: ['.env.production', '.nvmrc'],
+    excludeSources: ['.output/**', 'test-results/**', '.profiles/**', '**/node_modules/**'],
   },
 });
