@@ -7,6 +7,9 @@ import { Backoff } from './backoff.ts';
 import { describePeerError, FATAL, REFUSALS, type Failure } from './offline-reason.ts';
 import type { PeerIdentity } from './peer-identity.ts';
 
+/** How long one attempt to reach the PeerServer may take before it counts as failed. */
+export const CONNECT_ATTEMPT_TIMEOUT_MS = 10_000;
+
 export type CreatePeer = (id: string, options: PeerOptions) => Peer;
 
 export interface SignalingSessionOptions {
@@ -36,6 +39,7 @@ export class SignalingSession {
   #lastFailure: Failure | null = null;
   #retryTimer: ReturnType<typeof setTimeout> | null = null;
   #retryAt: number | null = null;
+  #attemptTimer: ReturnType<typeof setTimeout> | null = null;
   #state: ConnectionState;
   #stopped = false;
 
@@ -72,6 +76,7 @@ export class SignalingSession {
 
   stop(): void {
     this.#stopped = true;
+    if (this.#attemptTimer !== null) clearTimeout(this.#attemptTimer);
     this.#discardPeer();
   }
 
@@ -81,7 +86,28 @@ export class SignalingSession {
 
   #setState(state: ConnectionState): void {
     this.#state = state;
+    this.#watchAttempt(state);
     this.#onState(state);
+  }
+
+  /**
+   * A connection attempt to a host that silently drops packets would wait for the TCP
+   * timeout (minutes); give up on it sooner and retry.
+   */
+  #watchAttempt(state: ConnectionState): void {
+    if (this.#attemptTimer !== null) clearTimeout(this.#attemptTimer);
+    this.#attemptTimer = null;
+    if (state.phase !== 'connecting') return;
+    this.#attemptTimer = setTimeout(() => {
+      this.#attemptTimer = null;
+      const peer = this.#peer;
+      if (this.#stopped || this.#state.phase !== 'connecting' || !peer) return;
+      logger.warn('signaling-attempt-timeout', { server: this.#server });
+      this.#lastFailure = describePeerError({ type: 'network' }, this.#server);
+      if (!peer.disconnected)
+        peer.disconnect(); // reported back as 'disconnected'
+      else this.#fail(this.#lastFailure);
+    }, CONNECT_ATTEMPT_TIMEOUT_MS);
   }
 
   #connect(): void {
