@@ -20,9 +20,16 @@ function superviseOffscreenHost(): void {
 
   browser.runtime.onStartup.addListener(ensure);
   browser.runtime.onInstalled.addListener(ensure);
+  // Answers whether the host is (now) up, so a view can tell a failure from success.
   browser.runtime.onMessage.addListener((message) => {
     if (!isEnsureHostMessage(message)) return undefined;
-    return ensure().then(() => true);
+    return host.ensure().then(
+      () => true,
+      (error: unknown) => {
+        logger.error('host-ensure-failed', { error: String(error) });
+        return false;
+      },
+    );
   });
   // The watchdog brings the host back even when no view asks, e.g. after a crash.
   void browser.alarms.create(WATCHDOG_ALARM, { periodInMinutes: 0.5 });
@@ -45,7 +52,7 @@ function runHostHere(): void {
 export default defineBackground({
   persistent: { firefox: true },
   main() {
-    if (import.meta.env.FIREFOX) runHostHere();
+    if (import.meta.env.BROWSER === 'firefox') runHostHere();
     else superviseOffscreenHost();
   },
 });

@@ -32,8 +32,8 @@ export class SignalingSession {
   readonly #onConnection: (connection: DataConnection) => void;
   // A dropped connection is retried quickly: a restarted server is back within seconds.
   readonly #backoff = new Backoff({ initialMs: 500, maxMs: 4_000, jitter: 0.2 });
-  // A refusal (wrong key, ID held elsewhere) is retried slowly.
-  readonly #refusalBackoff = new Backoff({ initialMs: 5_000, maxMs: 60_000, jitter: 0.2 });
+  // A refusal (wrong key, ID held elsewhere) is retried slowly: never sooner than 5 s.
+  readonly #refusalBackoff = new Backoff({ initialMs: 6_250, maxMs: 60_000, jitter: 0.2 });
   #settings: Settings;
   #peer: Peer | null = null;
   #lastFailure: Failure | null = null;

@@ -95,6 +95,8 @@ export class HostClient {
 
   #receive(message: ChannelMessage): void {
     if (message?.kind === 'state') {
+      // Only the host posts states; still, a malformed one must not blank the view.
+      if (typeof message.state?.peerId !== 'string') return;
       this.#latest = message.state;
       for (const listener of this.#stateListeners) listener(message.state);
       return;

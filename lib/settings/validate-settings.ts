@@ -13,7 +13,6 @@ export const MAX_ICE_SERVERS = 10;
 
 const HOSTNAME =
   /^(?=.{1,253}$)([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
-const IPV6 = /^[0-9A-Fa-f:.]+$/;
 // PeerJS puts the path and key into the WebSocket URL unescaped, so both are kept to
 // characters that need no escaping.
 const PATH = /^\/[A-Za-z0-9._~\-/]*$/;
@@ -21,15 +20,27 @@ const KEY = /^[A-Za-z0-9._~-]{1,128}$/;
 const ICE_URL =
   /^(stun|stuns|turn|turns):(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?(\?transport=(udp|tcp))?$/;
 
-function validateHost(host: unknown): string | null {
-  if (typeof host !== 'string' || host.trim() === '') return 'Enter the server’s host name.';
+/** An IPv6 literal, with or without brackets, as the URL parser accepts it. */
+function isIpv6(host: string): boolean {
+  const bare = host.replace(/^\[(.*)\]$/, '$1');
+  if (!bare.includes(':')) return false;
+  try {
+    new URL(`ws://[${bare}]/`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function validateHost(input: unknown): string | null {
+  const host = typeof input === 'string' ? input.trim() : '';
+  if (host === '') return 'Enter the server’s host name.';
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(host))
     return 'Enter only the host name, without “https://” or “wss://”; use “Secure” for TLS.';
   if (/[/?#]/.test(host))
     return 'Enter only the host name, without a path; the path has its own field.';
-  if (HOSTNAME.test(host)) return null;
-  const bracketless = host.replace(/^\[(.*)\]$/, '$1');
-  if (bracketless.includes(':') && IPV6.test(bracketless)) return null;
+  if (HOSTNAME.test(host) || isIpv6(host)) return null;
+  if (/:\d+$/.test(host)) return 'Enter the port in its own field, not after the host.';
   return 'This is not a valid host name or IP address.';
 }
 

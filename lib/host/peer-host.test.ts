@@ -1,0 +1,177 @@
+import type { Peer } from 'peerjs';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { HostState } from '../protocol/host-state.ts';
+import type { Settings } from '../settings/settings.ts';
+import { PeerHost } from './peer-host.ts';
+import type { PeerIdentity } from './peer-identity.ts';
+import { FakePeer } from './testing/fake-peer.ts';
+
+const identity: PeerIdentity = {
+  peerId: 'abcd-efgh-jkmn-pqrs',
+  token: 'feedfacefeedfacefeedfacefeedface',
+};
+const settings: Settings = {
+  server: { host: 'peer.example.org', port: 443, path: '/', secure: true, key: 'peerjs' },
+  iceServers: [],
+};
+const otherServer: Settings = {
+  server: { host: '[2001:db8::5]', port: 9000, path: '/parley', secure: false, key: 'parley' },
+  iceServers: [{ url: 'stun:stun.example.org', username: 'dropped', credential: 'dropped' }],
+};
+
+let peers: FakePeer[];
+let saveSettings: ReturnType<typeof vi.fn<(settings: Settings) => Promise<void>>>;
+let published: HostState[];
+let host: PeerHost;
+
+const lastPeer = (): FakePeer => {
+  const peer = peers.at(-1);
+  if (!peer) throw new Error('no peer was created');
+  return peer;
+};
+
+beforeEach(() => {
+  for (const level of ['info', 'warn'] as const)
+    vi.spyOn(console, level).mockImplementation(() => undefined);
+  peers = [];
+  published = [];
+  saveSettings = vi.fn(() => Promise.resolve());
+  host = new PeerHost({
+    identity,
+    settings,
+    createPeer: (id, options) => {
+      const peer = new FakePeer(id, options);
+      peers.push(peer);
+      return peer as unknown as Peer;
+    },
+    saveSettings,
+  });
+  host.onState((state) => published.push(state));
+  host.start();
+});
+
+afterEach(() => {
+  host.stop();
+  vi.restoreAllMocks();
+});
+
+describe('PeerHost', () => {
+  it('getState tells the views the peer ID, the connection and the settings', async () => {
+    expect(await host.handlers.getState(undefined)).toEqual({
+      peerId: identity.peerId,
+      connection: { phase: 'connecting', server: 'wss://peer.example.org:443/' },
+      settings,
+    });
+    lastPeer().emit('open', identity.peerId);
+    expect((await host.handlers.getState(undefined)).connection.phase).toBe('online');
+    expect(published.at(-1)?.connection.phase).toBe('online');
+  });
+
+  it('refuses invalid settings field by field, and changes nothing', async () => {
+    lastPeer().emit('open', identity.peerId);
+    const before = published.length;
+
+    const result = await host.handlers.saveSettings({
+      ...settings,
+      server: { ...settings.server, host: 'https://x.org', port: 0 },
+    });
+
+    expect(result).toEqual({
+      saved: false,
+      errors: { 'server-host': expect.any(String), 'server-port': expect.any(String) },
+    });
+    expect(saveSettings).not.toHaveBeenCalled();
+    expect(peers).toHaveLength(1);
+    expect(lastPeer().calls).toEqual([]);
+    expect(published).toHaveLength(before);
+    expect(host.state.settings).toEqual(settings);
+  });
+
+  it('stores valid settings, tells the views and reconnects with the same ID and token', async () => {
+    const first = lastPeer();
+    first.emit('open', identity.peerId);
+    const normalized: Settings = {
+      server: { ...otherServer.server, host: '2001:db8::5' },
+      iceServers: [{ url: 'stun:stun.example.org', username: '', credential: '' }],
+    };
+
+    expect(await host.handlers.saveSettings(otherServer)).toEqual({ saved: true });
+
+    expect(saveSettings).toHaveBeenCalledExactlyOnceWith(normalized);
+    expect(published.at(-1)).toEqual({
+      peerId: identity.peerId,
+      connection: { phase: 'connecting', server: 'ws://[2001:db8::5]:9000/parley' },
+      settings: normalized,
+    });
+    expect(first.calls).toContain('destroy');
+    expect(peers).toHaveLength(2);
+    expect(lastPeer().id).toBe(identity.peerId);
+    expect(lastPeer().options).toMatchObject({
+      host: '2001:db8::5',
+      port: 9000,
+      token: identity.token,
+    });
+  });
+
+  it('keeps the old settings and connection when storing the new ones fails', async () => {
+    saveSettings.mockRejectedValue(new Error('QuotaExceededError'));
+    await expect(host.handlers.saveSettings(otherServer)).rejects.toThrow('QuotaExceededError');
+    expect(host.state.settings).toEqual(settings);
+    expect(peers).toHaveLength(1);
+    expect(lastPeer().calls).toEqual([]);
+  });
+
+  it.each(['', 'not valid!', '-abc', 'x'.repeat(65), 42])(
+    'checkPeer answers an error for the invalid ID %j',
+    async (peerId) => {
+      lastPeer().emit('open', identity.peerId);
+      const presence = await host.handlers.checkPeer({ peerId: peerId as string });
+      expect(presence).toEqual({
+        presence: 'error',
+        message: expect.stringMatching(/not a valid/),
+      });
+      expect(lastPeer().outgoing).toEqual([]);
+    },
+  );
+
+  it('checkPeer answers an error for your own ID, however it is spaced', async () => {
+    lastPeer().emit('open', identity.peerId);
+    expect(await host.handlers.checkPeer({ peerId: ` ${identity.peerId}\n` })).toEqual({
+      presence: 'error',
+      message: expect.stringMatching(/your own/),
+    });
+  });
+
+  it('checkPeer answers an error while the host is offline', async () => {
+    expect(await host.handlers.checkPeer({ peerId: 'zzzz-zzzz' })).toEqual({
+      presence: 'error',
+      message: expect.stringMatching(/offline/),
+    });
+    expect(lastPeer().outgoing).toEqual([]);
+  });
+
+  it('checkPeer finds a peer online when a probe connection opens, then closes it', async () => {
+    const peer = lastPeer();
+    peer.emit('open', identity.peerId);
+    const answer = host.handlers.checkPeer({ peerId: ' wxyz-2345 ' });
+    const probe = peer.outgoing[0];
+    expect(probe?.peer).toBe('wxyz-2345');
+
+    probe?.emit('open');
+    expect(await answer).toEqual({ presence: 'online' });
+    expect(probe?.calls).toContain('close');
+  });
+
+  it('checkPeer finds a peer offline when the server reports it unavailable', async () => {
+    const peer = lastPeer();
+    peer.emit('open', identity.peerId);
+    const answer = host.handlers.checkPeer({ peerId: 'wxyz-2345' });
+
+    peer.emit('error', {
+      type: 'peer-unavailable',
+      message: 'Could not connect to peer wxyz-2345',
+    });
+    expect(await answer).toEqual({ presence: 'offline' });
+    expect(host.state.connection.phase).toBe('online');
+  });
+});
