@@ -1,0 +1,154 @@
+import type { IncomingMessage } from 'node:http';
+import { isIP, type AddressInfo } from 'node:net';
+import express from 'express';
+import { ExpressPeerServer } from 'peer';
+import { WebSocket, WebSocketServer } from 'ws';
+import { errorFrame, MAX_FRAME_BYTES } from './client-message.ts';
+import { DEFAULT_KEY, type SignalingConfig } from './config.ts';
+import { closeGracefully } from './graceful-close.ts';
+import { createGuardedSocketClass } from './guarded-socket.ts';
+import { readHandshakeQuery, refusalReason } from './handshake.ts';
+import { healthRoute } from './health.ts';
+import { createHttpServer, listen } from './http-server.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { createOriginCheck } from './origin-policy.ts';
+import { watchPeers } from './peer-events.ts';
+import { clientAddress } from './proxy-trust.ts';
+import { openUpgradeGate } from './upgrade-gate.ts';
+
+export interface RunningServer {
+  /** The port actually bound; differs from the configured one when that was 0. */
+  readonly port: number;
+  /** Base URL, e.g. `http://127.0.0.1:9000`; the health check is `${url}/health`. */
+  readonly url: string;
+  /** Where PeerJS clients open their WebSocket, e.g. `ws://127.0.0.1:9000/parley/peerjs`. */
+  readonly websocketUrl: string;
+  /**
+   * Refuses new connections, closes every WebSocket with 1001 (going away), and resolves once
+   * the HTTP server has closed. Sockets that do not finish closing are cut after a grace period.
+   */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Defaults to JSON lines on stdout at the configured level. */
+  readonly logger?: Logger;
+}
+
+/**
+ * Starts PeerServer behind Parley's guards: an Origin allowlist on upgrades, validation of
+ * every client message before PeerServer sees it, no peer discovery, a health endpoint and
+ * structured logs. Rejects if the port cannot be bound or the TLS files cannot be read.
+ */
+export async function startSignalingServer(
+  config: SignalingConfig,
+  { logger = createLogger({ level: config.logLevel }) }: StartOptions = {},
+): Promise<RunningServer> {
+  const startedAt = Date.now();
+  const peerIds = new WeakMap<WebSocket, string>();
+  const isAllowedOrigin = createOriginCheck(config.allowedOrigins);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.proxied);
+  const remoteOf = (req: IncomingMessage) => clientAddress(req, app.get('trust proxy fn'));
+  const server = await createHttpServer(app, config.tls);
+
+  const sockets = new WebSocketServer({
+    noServer: true, // upgrades arrive through openUpgradeGate below
+    maxPayload: MAX_FRAME_BYTES,
+    perMessageDeflate: false, // no decompression bombs, and SDP is small anyway
+    WebSocket: createGuardedSocketClass((socket, reason, bytes) => {
+      socket.send(errorFrame(`Invalid message: ${reason}`));
+      logger.warn('malformed-frame', { peer: peerIds.get(socket), reason, bytes });
+    }),
+  });
+
+  let websocketPath: string | undefined;
+  const peerServer = ExpressPeerServer(server, {
+    path: config.path,
+    key: config.key,
+    concurrent_limit: config.concurrentLimit,
+    alive_timeout: config.aliveTimeoutMs,
+    expire_timeout: config.expireTimeoutMs,
+    allow_discovery: false, // nobody may list who is online
+    proxied: false, // trust proxy is set on `app`, which understands every form of it
+    corsOptions: {
+      origin: (origin: string | undefined, callback: (error: null, allow: boolean) => void) =>
+        callback(null, isAllowedOrigin(origin)),
+    },
+    createWebSocketServer: (options) => {
+      websocketPath = options.path;
+      return sockets;
+    },
+  });
+  peerServer.disable('x-powered-by');
+
+  const connectedPeers = watchPeers(peerServer, logger);
+
+  app.get(
+    '/health',
+    healthRoute(() => connectedPeers.size, startedAt),
+  );
+  app.use(peerServer); // mounting makes PeerServer create its WebSocket layer via `sockets`
+  if (websocketPath === undefined) {
+    throw new Error('PeerServer did not create its WebSocket server');
+  }
+
+  // Runs after PeerServer's own 'connection' listener, so a refused socket is already closing.
+  sockets.on('connection', (socket: WebSocket, req: IncomingMessage) => {
+    const query = readHandshakeQuery(req.url);
+    if (socket.readyState === WebSocket.OPEN && query.id) {
+      peerIds.set(socket, query.id);
+      return;
+    }
+    logger.warn('client-refused', {
+      reason: refusalReason(query, { ...config, connectedPeers }),
+      peer: query.id,
+      remote: remoteOf(req),
+    });
+  });
+
+  const gate = openUpgradeGate(server, sockets, {
+    path: websocketPath,
+    isAllowedOrigin,
+    onRefused: (req, reason) => {
+      const fields = { reason, origin: req.headers.origin, remote: remoteOf(req) };
+      if (reason === 'unknown-path') logger.debug('upgrade-refused', fields);
+      else logger.warn('upgrade-refused', fields);
+    },
+  });
+
+  await listen(server, config.port, config.host);
+  server.on('error', (error) => logger.error('server-error', { message: error.message }));
+
+  const { port } = server.address() as AddressInfo;
+  const url = `${config.tls ? 'https' : 'http'}://${urlHost(config.host)}:${port}`;
+  const websocketUrl = `${url.replace(/^http/, 'ws')}${websocketPath}`;
+  logger.info('listening', {
+    url,
+    websocketUrl,
+    tls: config.tls !== null,
+    allowedOrigins: config.allowedOrigins,
+    concurrentLimit: config.concurrentLimit,
+  });
+  if (config.key === DEFAULT_KEY) {
+    logger.warn('default-key', {
+      message: 'PARLEY_KEY is the public default; set a secret key to keep strangers out',
+    });
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    port,
+    url,
+    websocketUrl,
+    close: () => (closing ??= closeGracefully({ server, sockets, gate })),
+  };
+}
+
+/** A host as it appears in a URL: wildcard binds become localhost, IPv6 gets brackets. */
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return 'localhost';
+  return isIP(host) === 6 ? `[${host}]` : host;
+}

@@ -1,0 +1,73 @@
+import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { WebSocketServer } from 'ws';
+
+export type UpgradeRefusal = 'unknown-path' | 'origin' | 'shutting-down';
+
+export interface UpgradeGateOptions {
+  /** The one path WebSockets are served on, e.g. `/parley/peerjs`. */
+  readonly path: string;
+  readonly isAllowedOrigin: (origin: string | undefined) => boolean;
+  readonly onRefused: (req: IncomingMessage, reason: UpgradeRefusal) => void;
+}
+
+export interface UpgradeGate {
+  /** Answer every later upgrade with 503, so shutdown is not raced by new clients. */
+  close(): void;
+}
+
+const REFUSAL_STATUS: Readonly<Record<UpgradeRefusal, number>> = {
+  'unknown-path': 404,
+  origin: 403,
+  'shutting-down': 503,
+};
+
+/**
+ * Decides, before any WebSocket exists, whether an HTTP upgrade may become one: right path,
+ * allowed Origin, server not stopping. Refusals are plain HTTP errors (403 for a foreign
+ * origin), which browsers report as a failed connection. Accepted upgrades are handed to
+ * `sockets`, which then emits 'connection' as if it owned the HTTP server.
+ */
+export function openUpgradeGate(
+  server: Server,
+  sockets: WebSocketServer,
+  { path, isAllowedOrigin, onRefused }: UpgradeGateOptions,
+): UpgradeGate {
+  let closed = false;
+
+  const refuse = (req: IncomingMessage, socket: Duplex, reason: UpgradeRefusal): void => {
+    onRefused(req, reason);
+    const status = REFUSAL_STATUS[reason];
+    const body = STATUS_CODES[status] ?? '';
+    socket.once('finish', () => socket.destroy());
+    socket.end(
+      `HTTP/1.1 ${status} ${body}\r\nConnection: close\r\nContent-Type: text/plain\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+  };
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // A client that vanishes mid-handshake must not crash the process.
+    const onError = (): void => void socket.destroy();
+    socket.on('error', onError);
+    if (closed) return refuse(req, socket, 'shutting-down');
+    if (pathnameOf(req) !== path) return refuse(req, socket, 'unknown-path');
+    if (!isAllowedOrigin(req.headers.origin)) return refuse(req, socket, 'origin');
+    socket.off('error', onError); // ws installs its own handler from here on
+    sockets.handleUpgrade(req, socket, head, (ws) => sockets.emit('connection', ws, req));
+  });
+
+  return {
+    close: () => {
+      closed = true;
+    },
+  };
+}
+
+function pathnameOf(req: IncomingMessage): string | undefined {
+  try {
+    return new URL(req.url ?? '/', 'http://localhost').pathname;
+  } catch {
+    return undefined;
+  }
+}
