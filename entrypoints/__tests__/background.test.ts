@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import background from './background.ts';
+import background from '../background.ts';
 
 const OFFSCREEN_URL = 'chrome-extension://test-extension-id/offscreen.html';
 const WATCHDOG = 'parley:host-watchdog';
