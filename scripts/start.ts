@@ -2,6 +2,7 @@
 // local PeerServer), start that PeerServer, and, where a display exists, open two
 // browser profiles with the extension loaded, so you can be two users at once.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 
@@ -30,6 +31,12 @@ function findChromium(): string | null {
   return candidates.find((candidate) => candidate && existsSync(candidate)) ?? null;
 }
 
+/** Chromium's ID for an unpacked extension: the SHA-256 of its path, in letters a–p. */
+function unpackedExtensionId(directory: string): string {
+  const hex = createHash('sha256').update(directory).digest('hex').slice(0, 32);
+  return [...hex].map((digit) => String.fromCharCode(97 + parseInt(digit, 16))).join('');
+}
+
 function openChromiumProfiles(): void {
   const chromium = findChromium();
   if (!chromium) {
@@ -38,21 +45,32 @@ function openChromiumProfiles(): void {
   }
   // Two profiles are two users. They live in .profiles/ so IDs survive restarts.
   // (Google Chrome 137+ ignores --load-extension; Chromium honours it.)
-  for (const user of ['alice', 'bob']) {
+  const popup = `chrome-extension://${unpackedExtensionId(builds.chrome)}/popup.html`;
+  for (const [index, user] of ['alice', 'bob'].entries()) {
     const profile = path.join(root, '.profiles', user);
     mkdirSync(profile, { recursive: true });
-    children.push(
-      spawn(
-        chromium,
-        [
-          `--user-data-dir=${profile}`,
-          `--disable-extensions-except=${builds.chrome}`,
-          `--load-extension=${builds.chrome}`,
-          '--no-first-run',
-        ],
-        { stdio: 'ignore' },
-      ),
-    );
+    const flags = [
+      `--user-data-dir=${profile}`,
+      `--disable-extensions-except=${builds.chrome}`,
+      `--load-extension=${builds.chrome}`,
+      '--no-first-run',
+      `--window-position=${index * 820},0`,
+      '--window-size=800,700',
+      // Chromium refuses to run as root with its sandbox (containers, CI machines).
+      ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
+    ];
+    const browser = spawn(chromium, flags, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let errors = '';
+    browser.stderr?.on('data', (chunk: Buffer) => (errors = (errors + chunk).slice(-2000)));
+    browser.on('exit', (code) => {
+      if (code) console.log(`Chromium (${user}) exited with code ${code}:\n${errors}`);
+    });
+    children.push(browser);
+    // Once the extension has loaded, show its popup as a tab, so both users are visible
+    // at once. (A second launch on the same profile hands the URL to the running browser.)
+    setTimeout(() => {
+      spawn(chromium, [...flags, popup], { stdio: 'ignore' });
+    }, 3_000);
   }
   console.log('Opened Chromium as "alice" and "bob"; click the Parley icon in each.');
 }
