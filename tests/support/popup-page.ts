@@ -1,0 +1,111 @@
+// Drives Parley's popup, opened as a tab: a real popup cannot be opened headless, and the
+// view is the same page either way. It relies only on the popup's test hooks.
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { ConnectionStatus } from './connection-status.ts';
+import { OptionsPage } from './options-page.ts';
+import { waitFor } from './wait.ts';
+
+export type Presence = 'checking' | 'online' | 'offline' | 'error';
+
+export class PopupPage {
+  readonly page: Page;
+  readonly status: ConnectionStatus;
+  readonly ownPeerId: Locator;
+  readonly peerIdInput: Locator;
+  readonly checkButton: Locator;
+  readonly presence: Locator;
+  readonly copyButton: Locator;
+  readonly settings: Locator;
+
+  constructor(page: Page) {
+    this.page = page;
+    this.status = new ConnectionStatus(page);
+    this.ownPeerId = page.getByTestId('own-peer-id');
+    this.peerIdInput = page.getByTestId('peer-id-input');
+    this.checkButton = page.getByTestId('peer-check');
+    this.presence = page.getByTestId('peer-presence');
+    this.copyButton = page.getByRole('button', { name: 'Copy your peer ID' });
+    this.settings = page
+      .getByRole('link', { name: 'Settings' })
+      .or(page.getByRole('button', { name: 'Settings' }));
+  }
+
+  static async open(context: BrowserContext, extensionId: string): Promise<PopupPage> {
+    const page = await context.newPage();
+    await page.setViewportSize({ width: 400, height: 600 });
+    await page.goto(`chrome-extension://${extensionId}/popup.html`);
+    return new PopupPage(page);
+  }
+
+  /**
+   * Resizes the tab to about the size Chrome gives the popup: the content's extent plus the
+   * same margin again on the far side, at most 800 x 600. Screenshots then show what a user
+   * sees, without a tab's empty space.
+   */
+  async sizeLikeAPopup(): Promise<void> {
+    await this.page.setViewportSize({ width: 800, height: 600 });
+    const size = await this.page.evaluate(() => {
+      // Leaves only: containers such as the mount point stretch to the window's width.
+      const rects = [...document.body.querySelectorAll('*')]
+        .filter((element) => element.childElementCount === 0)
+        .map((element) => element.getBoundingClientRect())
+        .filter((rect) => rect.width > 0 && rect.height > 0);
+      const left = Math.min(...rects.map((rect) => rect.left));
+      const top = Math.min(...rects.map((rect) => rect.top));
+      const right = Math.max(...rects.map((rect) => rect.right));
+      const bottom = Math.max(...rects.map((rect) => rect.bottom));
+      return { width: Math.ceil(right + left), height: Math.ceil(bottom + top) };
+    });
+    await this.page.setViewportSize({
+      width: Math.min(800, Math.max(25, size.width)),
+      height: Math.min(600, Math.max(25, size.height)),
+    });
+  }
+
+  /** The user's own peer ID, once the host has one (it has one even while offline). */
+  async peerId(timeoutMs = 15_000): Promise<string> {
+    return waitFor(
+      'the popup to show its own peer ID',
+      async () => {
+        const text = (await this.ownPeerId.textContent({ timeout: 1_000 }))?.trim();
+        return text ? text : undefined;
+      },
+      { timeoutMs },
+    );
+  }
+
+  /**
+   * Asks whether `peerId` is online and returns the answer. An absent peer takes up to
+   * ~10 s to report: the PeerServer expires an unanswered offer only after 5 s.
+   */
+  async checkPeer(peerId: string, timeoutMs = 20_000): Promise<Presence> {
+    await this.peerIdInput.fill(peerId);
+    await this.checkButton.click();
+    return waitFor(
+      `the presence of ${peerId}`,
+      async () => {
+        const presence = await this.presence.getAttribute('data-presence', { timeout: 1_000 });
+        return presence && presence !== 'checking' ? (presence as Presence) : undefined;
+      },
+      { timeoutMs, intervalMs: 100 },
+    );
+  }
+
+  /** Follows the Settings link, whether it opens a new tab or navigates this one. */
+  async openSettings(): Promise<OptionsPage> {
+    const context = this.page.context();
+    const newTab = context.waitForEvent('page', { timeout: 10_000 }).catch(() => undefined);
+    await this.settings.click();
+    const target = await Promise.race([
+      newTab,
+      this.page.waitForURL(/\/options\.html/, { timeout: 10_000 }).then(() => this.page),
+    ]);
+    if (!target) throw new Error('Clicking Settings opened nothing.');
+    await target.waitForLoadState();
+    return new OptionsPage(target);
+  }
+
+  async close(): Promise<void> {
+    await this.page.close();
+  }
+}
