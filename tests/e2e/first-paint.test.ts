@@ -1,0 +1,66 @@
+// A view that opens shows the host's current state at once: its first rendered frame
+// already says "online" with the peer ID, with no blank or "connecting" frame before it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ChromiumProfile } from '../support/chromium-profile.ts';
+import { keepLogs } from '../support/diagnostics.ts';
+import { bringOnline, type OnlineUser } from '../support/online-user.ts';
+import { SignalingServer } from '../support/signaling-server.ts';
+
+interface Frame {
+  state: string | null;
+  peerId: string;
+}
+
+declare global {
+  interface Window {
+    parleyFrames?: Frame[];
+  }
+}
+
+describe('first paint', () => {
+  let server: SignalingServer | undefined;
+  let profile: ChromiumProfile | undefined;
+  let alice: OnlineUser;
+
+  keepLogs('first-paint', () => ({ server, alice: profile }));
+
+  beforeAll(async () => {
+    server = await SignalingServer.start();
+    profile = await ChromiumProfile.launch('alice');
+    alice = await bringOnline(profile);
+  });
+
+  afterAll(async () => {
+    await profile?.dispose();
+    await server?.stop();
+  });
+
+  it('renders the popup with the live state from its very first frame', async () => {
+    const page = await profile!.context.newPage();
+    // Before any of the page's scripts: record what the view shows at every change.
+    await page.addInitScript(() => {
+      const frames: Frame[] = [];
+      window.parleyFrames = frames;
+      new MutationObserver(() => {
+        const status = document.querySelector('[data-testid="connection-status"]');
+        const peerId = document.querySelector('[data-testid="own-peer-id"]');
+        if (status || peerId)
+          frames.push({
+            state: status?.getAttribute('data-state') ?? null,
+            peerId: peerId?.textContent ?? '',
+          });
+      }).observe(document, { childList: true, subtree: true, attributes: true });
+    });
+    await page.goto(`chrome-extension://${profile!.extensionId}/popup.html`);
+    await expect
+      .poll(() => page.evaluate(() => window.parleyFrames?.length ?? 0))
+      .toBeGreaterThan(0);
+
+    const frames = await page.evaluate(() => window.parleyFrames ?? []);
+    expect(frames[0], 'the first frame that shows anything').toEqual({
+      state: 'online',
+      peerId: alice.id,
+    });
+    await page.close();
+  });
+});
