@@ -1,11 +1,8 @@
 // Every control has an accessible name, the views work with the keyboard alone, and they
 // follow the system's light or dark theme.
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChromiumProfile } from '../support/chromium-profile.ts';
-import { keepLogs } from '../support/diagnostics.ts';
-import { bringOnline, type OnlineUser } from '../support/online-user.ts';
-import { SignalingServer } from '../support/signaling-server.ts';
+import { describe, expect, it } from 'vitest';
+import { oneUserSuite } from '../support/one-user-suite.ts';
 
 const CONTROL_ROLES = new Set(['button', 'textbox', 'checkbox', 'spinbutton', 'link', 'combobox']);
 
@@ -54,47 +51,32 @@ async function backgroundLuminance(page: Page): Promise<number> {
 }
 
 describe('accessibility', () => {
-  let server: SignalingServer | undefined;
-  let profile: ChromiumProfile | undefined;
-  let alice: OnlineUser;
-
-  keepLogs('accessibility', () => ({ server, alice: profile }));
-
-  beforeAll(async () => {
-    server = await SignalingServer.start();
-    profile = await ChromiumProfile.launch('alice');
-    alice = await bringOnline(profile);
-  });
-
-  afterAll(async () => {
-    await profile?.dispose();
-    await server?.stop();
-  });
+  const suite = oneUserSuite('accessibility');
 
   it('names every control in the popup', async () => {
-    expect(await unnamedControls(alice.popup.page)).toEqual([]);
+    expect(await unnamedControls(suite.alice.popup.page)).toEqual([]);
   });
 
   it('names every control in the options page, TURN fields included', async () => {
-    const options = await profile!.openOptions();
+    const options = await suite.profile.openOptions();
     await options.fillIceServer({ url: 'turn:turn.example.org:3478', username: 'u' });
     expect(await unnamedControls(options.page)).toEqual([]);
     await options.close();
   });
 
   it('checks a peer with the keyboard alone', async () => {
-    const page = alice.popup.page;
+    const page = suite.alice.popup.page;
     await page.reload();
-    await alice.popup.status.waitFor('online');
+    await suite.alice.popup.status.waitFor('online');
     await tabTo(page, 'the peer ID field', 'peer-id-input');
-    await page.keyboard.type(alice.id);
+    await page.keyboard.type(suite.alice.id);
     await page.keyboard.press('Enter');
-    await expect.poll(() => alice.popup.presence.getAttribute('data-presence')).toBe('error');
-    expect(await alice.popup.presence.textContent()).toContain('your own peer ID');
+    await expect.poll(() => suite.alice.popup.presence.getAttribute('data-presence')).toBe('error');
+    expect(await suite.alice.popup.presence.textContent()).toContain('your own peer ID');
   });
 
   it('saves settings with the keyboard alone, and shows field errors', async () => {
-    const options = await profile!.openOptions();
+    const options = await suite.profile.openOptions();
     const page = options.page;
     await tabTo(page, 'the host field', 'server-host');
     await page.keyboard.press('ControlOrMeta+A');
@@ -105,7 +87,7 @@ describe('accessibility', () => {
   });
 
   it('follows the system theme', async () => {
-    const page = alice.popup.page;
+    const page = suite.alice.popup.page;
     await page.emulateMedia({ colorScheme: 'light' });
     expect(await backgroundLuminance(page)).toBeGreaterThan(0.8);
     await page.emulateMedia({ colorScheme: 'dark' });

@@ -1,10 +1,7 @@
 // A view that opens shows the host's current state at once: its first rendered frame
 // already says "online" with the peer ID, with no blank or "connecting" frame before it.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChromiumProfile } from '../support/chromium-profile.ts';
-import { keepLogs } from '../support/diagnostics.ts';
-import { bringOnline, type OnlineUser } from '../support/online-user.ts';
-import { SignalingServer } from '../support/signaling-server.ts';
+import { describe, expect, it } from 'vitest';
+import { oneUserSuite } from '../support/one-user-suite.ts';
 
 interface Frame {
   state: string | null;
@@ -18,25 +15,10 @@ declare global {
 }
 
 describe('first paint', () => {
-  let server: SignalingServer | undefined;
-  let profile: ChromiumProfile | undefined;
-  let alice: OnlineUser;
-
-  keepLogs('first-paint', () => ({ server, alice: profile }));
-
-  beforeAll(async () => {
-    server = await SignalingServer.start();
-    profile = await ChromiumProfile.launch('alice');
-    alice = await bringOnline(profile);
-  });
-
-  afterAll(async () => {
-    await profile?.dispose();
-    await server?.stop();
-  });
+  const suite = oneUserSuite('first-paint');
 
   it('renders the popup with the live state from its very first frame', async () => {
-    const page = await profile!.context.newPage();
+    const page = await suite.profile.context.newPage();
     // Before any of the page's scripts: record what the view shows at every change.
     await page.addInitScript(() => {
       const frames: Frame[] = [];
@@ -51,7 +33,7 @@ describe('first paint', () => {
           });
       }).observe(document, { childList: true, subtree: true, attributes: true });
     });
-    await page.goto(`chrome-extension://${profile!.extensionId}/popup.html`);
+    await page.goto(`chrome-extension://${suite.profile.extensionId}/popup.html`);
     await expect
       .poll(() => page.evaluate(() => window.parleyFrames?.length ?? 0))
       .toBeGreaterThan(0);
@@ -59,7 +41,7 @@ describe('first paint', () => {
     const frames = await page.evaluate(() => window.parleyFrames ?? []);
     expect(frames[0], 'the first frame that shows anything').toEqual({
       state: 'online',
-      peerId: alice.id,
+      peerId: suite.alice.id,
     });
     await page.close();
   });

@@ -1,41 +1,26 @@
 // Bad server settings entered on the options page: the user is told what is wrong, in the
 // form or in the connection status, and never loses their peer ID over it.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChromiumProfile } from '../support/chromium-profile.ts';
-import { keepLogs } from '../support/diagnostics.ts';
-import { bringOnline, type OnlineUser } from '../support/online-user.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { oneUserSuite } from '../support/one-user-suite.ts';
 import type { OptionsPage, ServerSettings } from '../support/options-page.ts';
 import { devServer } from '../support/paths.ts';
 import { waitForText } from '../support/locators.ts';
 import { saveScreenshot } from '../support/screenshots.ts';
-import { SignalingServer } from '../support/signaling-server.ts';
 
 describe('server settings', () => {
-  let server: SignalingServer | undefined;
-  let profile: ChromiumProfile | undefined;
-  let alice: OnlineUser;
+  const suite = oneUserSuite('settings');
   let options: OptionsPage;
   let original: ServerSettings;
 
-  keepLogs('settings', () => ({ server, alice: profile }));
-
   beforeAll(async () => {
-    server = await SignalingServer.start();
-    profile = await ChromiumProfile.launch('alice');
-    alice = await bringOnline(profile);
-    options = await alice.profile.openOptions();
+    options = await suite.profile.openOptions();
     original = await options.serverSettings();
-  });
-
-  afterAll(async () => {
-    await profile?.dispose();
-    await server?.stop();
   });
 
   /** A fresh options page: what it shows is what was saved, not what was typed. */
   async function reopenOptions(): Promise<OptionsPage> {
     await options.close();
-    options = await alice.profile.openOptions();
+    options = await suite.alice.profile.openOptions();
     return options;
   }
 
@@ -56,10 +41,12 @@ describe('server settings', () => {
     // The reason names the address the user typed, so they can spot the typo.
     const reason = { timeoutMs: 20_000, text: /127\.0\.0\.1:9001/ };
     await options.status.waitFor('offline', reason);
-    await alice.popup.status.waitFor('offline', reason);
-    expect(await alice.popup.peerId(), 'peer ID after the settings change').toBe(alice.id);
-    await alice.popup.sizeLikeAPopup();
-    await saveScreenshot(alice.popup.page, 'popup-offline-unreachable');
+    await suite.alice.popup.status.waitFor('offline', reason);
+    expect(await suite.alice.popup.peerId(), 'peer ID after the settings change').toBe(
+      suite.alice.id,
+    );
+    await suite.alice.popup.sizeLikeAPopup();
+    await saveScreenshot(suite.alice.popup.page, 'popup-offline-unreachable');
   });
 
   it('goes offline blaming the key when the server refuses it', async () => {
@@ -67,8 +54,10 @@ describe('server settings', () => {
 
     const reason = { timeoutMs: 20_000, text: /key/i };
     await options.status.waitFor('offline', reason);
-    await alice.popup.status.waitFor('offline', reason);
-    expect(await alice.popup.peerId(), 'peer ID after the settings change').toBe(alice.id);
+    await suite.alice.popup.status.waitFor('offline', reason);
+    expect(await suite.alice.popup.peerId(), 'peer ID after the settings change').toBe(
+      suite.alice.id,
+    );
   });
 
   it('rejects a malformed host in the form and does not save it', async () => {
@@ -80,7 +69,9 @@ describe('server settings', () => {
     await saveScreenshot(options.page, 'options-invalid-host');
     await reopenOptions();
     expect(await options.serverSettings()).toEqual(before);
-    expect(await alice.popup.peerId(), 'peer ID after the settings change').toBe(alice.id);
+    expect(await suite.alice.popup.peerId(), 'peer ID after the settings change').toBe(
+      suite.alice.id,
+    );
   });
 
   it('rejects a malformed ICE server URL in the form and does not save it', async () => {
@@ -101,8 +92,10 @@ describe('server settings', () => {
     await options.saveServer(original);
 
     await options.status.waitFor('online', { timeoutMs: 15_000 });
-    await alice.popup.status.waitFor('online', { timeoutMs: 15_000 });
-    expect(await alice.popup.peerId(), 'peer ID after the settings change').toBe(alice.id);
+    await suite.alice.popup.status.waitFor('online', { timeoutMs: 15_000 });
+    expect(await suite.alice.popup.peerId(), 'peer ID after the settings change').toBe(
+      suite.alice.id,
+    );
     await reopenOptions();
     expect(await options.serverSettings()).toEqual(original);
   });
