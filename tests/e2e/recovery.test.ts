@@ -33,6 +33,9 @@ describe('recovery', () => {
       bob.popup.status.waitFor(['offline', 'connecting'], { timeoutMs: 15_000 }),
     ]);
 
+    // Stay down long enough for the hosts' back-off to reach its longest delay, so the
+    // 10 s below covers the worst case rather than the first quick retry.
+    await new Promise((resolve) => setTimeout(resolve, 8_000));
     await server!.restart();
     await Promise.all([
       alice.popup.status.waitFor('online', { timeoutMs: 10_000 }),
@@ -64,10 +67,13 @@ describe('recovery', () => {
     await alice.profile.close();
     await alice.profile.relaunch();
 
+    // No view is open: the service worker alone must have started the host at startup.
+    await expect
+      .poll(() => bob.popup.checkPeer(alice.id), { timeout: 30_000, interval: 500 })
+      .toBe('online');
     alice.popup = await alice.profile.openPopup();
     await alice.popup.status.waitFor('online', { timeoutMs: 20_000 });
     expect(await alice.popup.peerId(), 'ID after relaunching the profile').toBe(alice.id);
-    expect(await bob.popup.checkPeer(alice.id), 'Alice, seen by Bob').toBe('online');
   });
 
   it('keeps the peer ID and goes online after the browser crashes', async () => {
