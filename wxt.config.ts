@@ -10,7 +10,15 @@ export default defineConfig({
   manifest: ({ browser }) => ({
     name: 'Parley',
     description: 'Private, peer-to-peer chat, file sharing and video calls.',
-    permissions: browser === 'firefox' ? [] : ['offscreen', 'alarms'],
+    permissions:
+      browser === 'firefox' ? ['notifications'] : ['offscreen', 'alarms', 'notifications'],
+    // The keyboard shortcut that opens the popup.
+    commands: {
+      [browser === 'firefox' ? '_execute_browser_action' : '_execute_action']: {
+        suggested_key: { default: 'Alt+Shift+P' },
+        description: 'Open Parley',
+      },
+    },
     ...(browser === 'firefox' && {
       browser_specific_settings: {
         gecko: {

@@ -2,6 +2,11 @@ import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
 import { chromeOffscreenApi, OffscreenHost, OFFSCREEN_PATH } from '../lib/chrome/offscreen-host.ts';
 import { startPeerHost } from '../lib/host/start-peer-host.ts';
+import {
+  applyPlatformRequest,
+  isPlatformRequest,
+  MESSAGE_NOTIFICATION_PREFIX,
+} from '../lib/platform/platform-request.ts';
 import { isEnsureHostMessage } from '../lib/protocol/host-protocol.ts';
 import { logger } from '../lib/log.ts';
 
@@ -22,6 +27,8 @@ function superviseOffscreenHost(): void {
   browser.runtime.onInstalled.addListener(ensure);
   // Answers whether the host is (now) up, so a view can tell a failure from success.
   browser.runtime.onMessage.addListener((message) => {
+    // The offscreen host cannot reach the badge or notifications; it asks us.
+    if (isPlatformRequest(message)) return applyPlatformRequest(browser, message).then(() => true);
     if (!isEnsureHostMessage(message)) return undefined;
     return host.ensure().then(
       () => true,
@@ -49,9 +56,22 @@ function runHostHere(): void {
   );
 }
 
+/** A click on a message notification opens that conversation in the full-page view. */
+function openConversationsOnNotificationClick(): void {
+  browser.notifications.onClicked.addListener((id) => {
+    if (!id.startsWith(MESSAGE_NOTIFICATION_PREFIX)) return;
+    const peerId = id.slice(MESSAGE_NOTIFICATION_PREFIX.length);
+    void browser.notifications.clear(id);
+    void browser.tabs.create({
+      url: `${browser.runtime.getURL('/chat.html')}#${encodeURIComponent(peerId)}`,
+    });
+  });
+}
+
 export default defineBackground({
   persistent: { firefox: true },
   main() {
+    openConversationsOnNotificationClick();
     if (import.meta.env.BROWSER === 'firefox') runHostHere();
     else superviseOffscreenHost();
   },

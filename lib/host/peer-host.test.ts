@@ -2,7 +2,9 @@ import type { Peer } from 'peerjs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { HostState } from '../protocol/host-state.ts';
 import type { Settings } from '../settings/settings.ts';
-import { PeerHost } from './peer-host.ts';
+import { ChatStore } from '../chat/chat-store.ts';
+import type { HostPlatform } from '../platform/host-platform.ts';
+import { DEFAULT_PREFERENCES, PeerHost } from './peer-host.ts';
 import type { PeerIdentity } from './peer-identity.ts';
 import { FakePeer } from './testing/fake-peer.ts';
 
@@ -23,6 +25,9 @@ let peers: FakePeer[];
 let saveSettings: ReturnType<typeof vi.fn<(settings: Settings) => Promise<void>>>;
 let published: HostState[];
 let host: PeerHost;
+let chatStore: ChatStore;
+let platformRequests: Parameters<HostPlatform['request']>[0][];
+let databaseCount = 0;
 
 const lastPeer = (): FakePeer => {
   const peer = peers.at(-1);
@@ -30,15 +35,22 @@ const lastPeer = (): FakePeer => {
   return peer;
 };
 
-beforeEach(() => {
+beforeEach(async () => {
   for (const level of ['info', 'warn'] as const)
     vi.spyOn(console, level).mockImplementation(() => undefined);
   peers = [];
   published = [];
+  platformRequests = [];
   saveSettings = vi.fn(() => Promise.resolve());
+  databaseCount += 1;
+  chatStore = await ChatStore.open(`peer-host-test-${databaseCount}`);
   host = new PeerHost({
     identity,
     settings,
+    preferences: DEFAULT_PREFERENCES,
+    chatStore,
+    platform: { request: (operation) => platformRequests.push(operation) },
+    savePreferences: () => Promise.resolve(),
     createPeer: (id, options) => {
       const peer = new FakePeer(id, options);
       peers.push(peer);
@@ -47,11 +59,12 @@ beforeEach(() => {
     saveSettings,
   });
   host.onState((state) => published.push(state));
-  host.start();
+  await host.start();
 });
 
 afterEach(() => {
   host.stop();
+  chatStore.close();
   vi.restoreAllMocks();
 });
 
@@ -61,6 +74,9 @@ describe('PeerHost', () => {
       peerId: identity.peerId,
       connection: { phase: 'connecting', server: 'wss://peer.example.org:443/' },
       settings,
+      preferences: DEFAULT_PREFERENCES,
+      contacts: [],
+      unreadTotal: 0,
     });
     lastPeer().emit('open', identity.peerId);
     expect((await host.handlers.getState(undefined)).connection.phase).toBe('online');
@@ -98,7 +114,7 @@ describe('PeerHost', () => {
     expect(await host.handlers.saveSettings(otherServer)).toEqual({ saved: true });
 
     expect(saveSettings).toHaveBeenCalledExactlyOnceWith(normalized);
-    expect(published.at(-1)).toEqual({
+    expect(published.at(-1)).toMatchObject({
       peerId: identity.peerId,
       connection: { phase: 'connecting', server: 'ws://[2001:db8::5]:9000/parley' },
       settings: normalized,

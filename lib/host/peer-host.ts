@@ -1,53 +1,112 @@
 import type { DataConnection } from 'peerjs';
+import type { ChatMessage } from '../chat/chat-message.ts';
+import { ChatService } from '../chat/chat-service.ts';
+import type { ChatStore } from '../chat/chat-store.ts';
+import { ContactLinks } from '../contacts/contact-links.ts';
+import { displayName, MAX_NAME_LENGTH, type Contact } from '../contacts/contact.ts';
+import { logger } from '../log.ts';
+import type { HostPlatform } from '../platform/host-platform.ts';
+import { MESSAGE_NOTIFICATION_PREFIX } from '../platform/platform-request.ts';
 import type { HostHandlers } from '../protocol/host-server.ts';
-import type { ConnectionState, HostState, PeerPresence } from '../protocol/host-state.ts';
+import type {
+  ConnectionState,
+  HostEvent,
+  HostState,
+  PeerPresence,
+  Preferences,
+} from '../protocol/host-state.ts';
 import type { Settings } from '../settings/settings.ts';
 import { validateSettings } from '../settings/validate-settings.ts';
-import { logger } from '../log.ts';
 import { normalizePeerId, type PeerIdentity } from './peer-identity.ts';
 import { probePeer } from './presence-probe.ts';
 import { SignalingSession, type CreatePeer } from './signaling-session.ts';
+import { ViewRegistry, type ViewPort } from './view-registry.ts';
 
 export interface PeerHostOptions {
   identity: PeerIdentity;
   settings: Settings;
+  preferences: Preferences;
   createPeer: CreatePeer;
+  chatStore: ChatStore;
+  platform: HostPlatform;
   saveSettings: (settings: Settings) => Promise<void>;
+  savePreferences: (preferences: Preferences) => Promise<void>;
 }
 
-/**
- * An incoming connection that nothing claims (for now, every one: a presence check
- * from another peer) is closed after this long, so strangers cannot pile them up.
- */
-const UNCLAIMED_CONNECTION_MS = 30_000;
+export const DEFAULT_PREFERENCES: Preferences = { displayName: '', notificationsMuted: false };
 
 /**
- * The long-lived peer: owns the signaling session, answers the views' requests and
- * tells them about every change of state.
+ * A presence check from another peer (metadata kind 'probe') is closed after this long;
+ * it carries nothing.
+ */
+const PROBE_CONNECTION_MS = 30_000;
+const NOTIFICATION_TEXT_LENGTH = 200;
+
+/**
+ * The long-lived peer: owns the signaling session, the links to contacts and the chat,
+ * answers the views' requests and tells them about every change.
  */
 export class PeerHost {
   readonly #identity: PeerIdentity;
-  readonly #saveSettings: (settings: Settings) => Promise<void>;
+  readonly #options: PeerHostOptions;
   readonly #session: SignalingSession;
-  readonly #listeners = new Set<(state: HostState) => void>();
+  readonly #links: ContactLinks;
+  readonly #chat: ChatService;
+  readonly #views: ViewRegistry;
+  readonly #stateListeners = new Set<(state: HostState) => void>();
+  readonly #eventListeners = new Set<(event: HostEvent) => void>();
   #settings: Settings;
+  #preferences: Preferences;
   #connection: ConnectionState;
+  #badge = -1;
 
-  constructor({ identity, settings, createPeer, saveSettings }: PeerHostOptions) {
-    this.#identity = identity;
-    this.#settings = settings;
-    this.#saveSettings = saveSettings;
+  constructor(options: PeerHostOptions) {
+    this.#options = options;
+    this.#identity = options.identity;
+    this.#settings = options.settings;
+    this.#preferences = options.preferences;
     this.#session = new SignalingSession({
-      identity,
-      settings,
-      createPeer,
+      identity: options.identity,
+      settings: options.settings,
+      createPeer: options.createPeer,
       onState: (connection) => {
         this.#connection = connection;
+        if (connection.phase === 'online') this.#links.retryAllNow();
         this.#publish();
       },
-      onConnection: (connection) => this.#adoptIncoming(connection),
+      onConnection: (connection) => this.#incoming(connection),
     });
     this.#connection = this.#session.state;
+    this.#links = new ContactLinks({
+      ownId: options.identity.peerId,
+      peer: () => this.#session.onlinePeer,
+      blocked: (peerId) => this.#chat.isBlocked(peerId),
+      known: (peerId) => this.#chat.isKnown(peerId),
+      onOpen: (peerId) => this.#chat.linkOpened(peerId),
+      onClose: () => this.#chat.linkClosed(),
+      onData: (peerId, data) => this.#chat.frameArrived(peerId, data),
+    });
+    this.#views = new ViewRegistry(() => {
+      this.#chat.viewsChanged();
+      // A conversation on screen needs no notification any more.
+      for (const peerId of this.#views.visibleConversations())
+        options.platform.request({
+          op: 'clear-notification',
+          id: `${MESSAGE_NOTIFICATION_PREFIX}${peerId}`,
+        });
+    });
+    this.#chat = new ChatService({
+      ownId: options.identity.peerId,
+      store: options.chatStore,
+      transport: this.#links,
+      ownName: () => this.#preferences.displayName,
+      visibleConversations: () => this.#views.visibleConversations(),
+      onUnseenMessage: (contact, message) => this.#notify(contact, message),
+      onChange: () => this.#publish(),
+      onEvent: (event) => {
+        for (const listener of this.#eventListeners) listener(event);
+      },
+    });
   }
 
   get state(): HostState {
@@ -55,20 +114,36 @@ export class PeerHost {
       peerId: this.#identity.peerId,
       connection: this.#connection,
       settings: this.#settings,
+      preferences: this.#preferences,
+      contacts: this.#chat.summaries(),
+      unreadTotal: this.#chat.unreadTotal,
     };
   }
 
   onState(listener: (state: HostState) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    this.#stateListeners.add(listener);
+    return () => this.#stateListeners.delete(listener);
   }
 
-  start(): void {
+  onEvent(listener: (event: HostEvent) => void): () => void {
+    this.#eventListeners.add(listener);
+    return () => this.#eventListeners.delete(listener);
+  }
+
+  /** A view opened its presence port. */
+  attachView(port: ViewPort): void {
+    this.#views.attach(port);
+  }
+
+  async start(): Promise<void> {
     logger.info('host-started', { peerId: this.#identity.peerId });
+    await this.#chat.start();
     this.#session.start();
+    this.#publish();
   }
 
   stop(): void {
+    this.#links.closeAll();
     this.#session.stop();
   }
 
@@ -77,14 +152,30 @@ export class PeerHost {
     saveSettings: async (input) => {
       const checked = validateSettings(input);
       if (!checked.ok) return { saved: false, errors: checked.errors };
-      await this.#saveSettings(checked.settings);
+      await this.#options.saveSettings(checked.settings);
       this.#settings = checked.settings;
       logger.info('settings-saved', { server: checked.settings.server.host });
       this.#publish();
       this.#session.applySettings(checked.settings);
       return { saved: true };
     },
+    savePreferences: async (input) => {
+      const preferences = cleanPreferences(input);
+      if (!preferences) return { ok: false, error: 'Those preferences are not valid.' };
+      await this.#options.savePreferences(preferences);
+      this.#preferences = preferences;
+      this.#publish();
+      return { ok: true };
+    },
     checkPeer: ({ peerId }) => this.#checkPeer(peerId),
+    addContact: ({ peerId, nickname }) => this.#chat.addContact(peerId, nickname),
+    answerRequest: ({ peerId, accept }) => this.#chat.answerRequest(peerId, accept === true),
+    renameContact: ({ peerId, nickname }) => this.#chat.renameContact(peerId, nickname),
+    removeContact: ({ peerId }) => this.#chat.removeContact(peerId),
+    blockContact: ({ peerId }) => this.#chat.blockContact(peerId),
+    unblockContact: ({ peerId }) => this.#chat.unblockContact(peerId),
+    sendMessage: ({ peerId, text }) => this.#chat.sendMessage(peerId, text),
+    getConversation: ({ peerId, limit }) => this.#chat.conversation(peerId, limit),
   };
 
   async #checkPeer(input: unknown): Promise<PeerPresence> {
@@ -99,15 +190,56 @@ export class PeerHost {
     return presence;
   }
 
-  #adoptIncoming(connection: DataConnection): void {
-    logger.info('incoming-connection', { from: connection.peer });
-    const timer = setTimeout(() => connection.close(), UNCLAIMED_CONNECTION_MS);
-    connection.on('close', () => clearTimeout(timer));
-    connection.on('error', () => connection.close());
+  #incoming(connection: DataConnection): void {
+    const metadata = connection.metadata as { kind?: unknown } | undefined;
+    if (metadata?.kind === 'probe') {
+      // A presence check: it carries nothing, and is closed if its sender does not.
+      const timer = setTimeout(() => connection.close(), PROBE_CONNECTION_MS);
+      connection.on('close', () => clearTimeout(timer));
+      connection.on('error', () => connection.close());
+      return;
+    }
+    this.#links.adopt(connection);
+  }
+
+  #notify(contact: Contact, message: ChatMessage): void {
+    if (this.#preferences.notificationsMuted || this.#views.isPopupOpen()) return;
+    const text =
+      message.text.length > NOTIFICATION_TEXT_LENGTH
+        ? `${message.text.slice(0, NOTIFICATION_TEXT_LENGTH)}…`
+        : message.text;
+    this.#options.platform.request({
+      op: 'notify',
+      id: `${MESSAGE_NOTIFICATION_PREFIX}${contact.peerId}`,
+      title: displayName(contact),
+      message: text,
+    });
   }
 
   #publish(): void {
     const state = this.state;
-    for (const listener of this.#listeners) listener(state);
+    if (state.unreadTotal !== this.#badge) {
+      this.#badge = state.unreadTotal;
+      this.#options.platform.request({ op: 'badge', count: state.unreadTotal });
+    }
+    for (const listener of this.#stateListeners) listener(state);
   }
+}
+
+/** Preferences from a view, checked: `null` if they are not preferences at all. */
+export function cleanPreferences(input: unknown): Preferences | null {
+  const candidate = input as Partial<Preferences> | null;
+  if (typeof candidate !== 'object' || candidate === null) return null;
+  if (
+    typeof candidate.displayName !== 'string' ||
+    typeof candidate.notificationsMuted !== 'boolean'
+  )
+    return null;
+  return {
+    displayName: candidate.displayName
+      .replace(/[\p{Cc}\p{Cf}]/gu, '')
+      .trim()
+      .slice(0, MAX_NAME_LENGTH),
+    notificationsMuted: candidate.notificationsMuted,
+  };
 }

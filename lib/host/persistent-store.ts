@@ -1,4 +1,5 @@
 import { createStore, get, set, type UseStore } from 'idb-keyval';
+import type { Preferences } from '../protocol/host-state.ts';
 import type { Settings } from '../settings/settings.ts';
 import type { PeerIdentity } from './peer-identity.ts';
 
@@ -6,6 +7,7 @@ import type { PeerIdentity } from './peer-identity.ts';
 interface StoredValues {
   identity: PeerIdentity;
   settings: Settings;
+  preferences: Preferences;
 }
 
 /**

@@ -1,10 +1,15 @@
 import { Peer } from 'peerjs';
+import { browser } from 'wxt/browser';
+import { ChatStore } from '../chat/chat-store.ts';
+import { createHostPlatform } from '../platform/host-platform.ts';
+import { VIEW_PORT_NAME } from '../protocol/host-protocol.ts';
+import type { Preferences } from '../protocol/host-state.ts';
 import { HostServer } from '../protocol/host-server.ts';
 import { buildDefaultSettings } from '../settings/default-settings.ts';
 import type { Settings } from '../settings/settings.ts';
 import { validateSettings } from '../settings/validate-settings.ts';
 import { logger } from '../log.ts';
-import { PeerHost } from './peer-host.ts';
+import { cleanPreferences, DEFAULT_PREFERENCES, PeerHost } from './peer-host.ts';
 import { createPeerIdentity, isPeerIdentity, type PeerIdentity } from './peer-identity.ts';
 import { PersistentStore } from './persistent-store.ts';
 
@@ -29,24 +34,39 @@ export async function loadSettings(store: PersistentStore): Promise<Settings> {
   return buildDefaultSettings();
 }
 
+/** The saved preferences, or the defaults. */
+export async function loadPreferences(store: PersistentStore): Promise<Preferences> {
+  return cleanPreferences(await store.load('preferences')) ?? DEFAULT_PREFERENCES;
+}
+
 /**
  * Starts the peer host in this (long-lived) document and serves the views.
  * Chrome: the offscreen document. Firefox: the persistent background page.
  */
 export async function startPeerHost(store = new PersistentStore()): Promise<PeerHost> {
-  const [identity, settings] = await Promise.all([
+  const [identity, settings, preferences, chatStore] = await Promise.all([
     loadOrCreateIdentity(store),
     loadSettings(store),
+    loadPreferences(store),
+    ChatStore.open(),
   ]);
   const host = new PeerHost({
     identity,
     settings,
+    preferences,
+    chatStore,
+    platform: createHostPlatform(),
     createPeer: (id, options) => new Peer(id, options),
     saveSettings: (next) => store.save('settings', next),
+    savePreferences: (next) => store.save('preferences', next),
   });
   const server = new HostServer(host.handlers);
   host.onState((state) => server.publishState(state));
-  host.start();
+  host.onEvent((event) => server.publishEvent(event));
+  browser.runtime.onConnect.addListener((port) => {
+    if (port.name === VIEW_PORT_NAME) host.attachView(port);
+  });
+  await host.start();
   server.publishState(host.state);
   return host;
 }

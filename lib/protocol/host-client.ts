@@ -1,4 +1,4 @@
-import type { HostState } from './host-state.ts';
+import type { HostEvent, HostState } from './host-state.ts';
 import {
   HOST_CHANNEL,
   type ChannelMessage,
@@ -28,6 +28,7 @@ export class HostClient {
   readonly #channel: BroadcastChannel;
   readonly #pending = new Map<string, Pending>();
   readonly #stateListeners = new Set<(state: HostState) => void>();
+  readonly #eventListeners = new Set<(event: HostEvent) => void>();
   readonly #wakeHost: () => Promise<void>;
   readonly #requestTimeoutMs: number;
   #latest: HostState | null = null;
@@ -50,6 +51,12 @@ export class HostClient {
   onState(listener: (state: HostState) => void): () => void {
     this.#stateListeners.add(listener);
     return () => this.#stateListeners.delete(listener);
+  }
+
+  /** Calls `listener` with every event the host pushes; returns an unsubscribe. */
+  onEvent(listener: (event: HostEvent) => void): () => void {
+    this.#eventListeners.add(listener);
+    return () => this.#eventListeners.delete(listener);
   }
 
   request<M extends HostMethod>(
@@ -99,6 +106,10 @@ export class HostClient {
       if (typeof message.state?.peerId !== 'string') return;
       this.#latest = message.state;
       for (const listener of this.#stateListeners) listener(message.state);
+      return;
+    }
+    if (message?.kind === 'event') {
+      for (const listener of this.#eventListeners) listener(message.event);
       return;
     }
     if (message?.kind !== 'response') return;

@@ -1,5 +1,13 @@
 import type { Settings } from '../settings/settings.ts';
-import type { HostState, PeerPresence, SaveSettingsResult } from './host-state.ts';
+import type { ChatMessage } from '../chat/chat-message.ts';
+import type {
+  ActionResult,
+  HostEvent,
+  HostState,
+  PeerPresence,
+  Preferences,
+  SaveSettingsResult,
+} from './host-state.ts';
 
 /**
  * Every request a view can make of the peer host, with its parameters and result.
@@ -14,6 +22,25 @@ export interface HostRequests {
   saveSettings: { params: Settings; result: SaveSettingsResult };
   /** Whether another peer is reachable right now, by opening a data connection to it. */
   checkPeer: { params: { peerId: string }; result: PeerPresence };
+  /** Stores the user's preferences (display name, notifications). */
+  savePreferences: { params: Preferences; result: ActionResult };
+  /** Adds a contact by peer ID and asks them to accept. */
+  addContact: { params: { peerId: string; nickname: string }; result: ActionResult };
+  /** Answers a contact request: accept, or refuse (which blocks them). */
+  answerRequest: { params: { peerId: string; accept: boolean }; result: ActionResult };
+  renameContact: { params: { peerId: string; nickname: string }; result: ActionResult };
+  /** Forgets a contact and the conversation with them. */
+  removeContact: { params: { peerId: string }; result: ActionResult };
+  blockContact: { params: { peerId: string }; result: ActionResult };
+  /** Lifts a block; the contact is forgotten, and may ask again. */
+  unblockContact: { params: { peerId: string }; result: ActionResult };
+  /** Queues a message; it is sent as soon as the contact is reachable. */
+  sendMessage: {
+    params: { peerId: string; text: string };
+    result: { ok: true; message: ChatMessage } | { ok: false; error: string };
+  };
+  /** The latest `limit` messages of a conversation, oldest first. */
+  getConversation: { params: { peerId: string; limit: number }; result: ChatMessage[] };
 }
 
 export type HostMethod = keyof HostRequests;
@@ -28,7 +55,21 @@ export type ChannelMessage =
   | { kind: 'request'; id: string; method: HostMethod; params: unknown }
   | { kind: 'response'; id: string; ok: true; result: unknown }
   | { kind: 'response'; id: string; ok: false; error: string }
-  | { kind: 'state'; state: HostState };
+  | { kind: 'state'; state: HostState }
+  | { kind: 'event'; event: HostEvent };
+
+/**
+ * Each open view holds a runtime port of this name to the host and posts a
+ * `ViewPresence` on it whenever what it shows changes. The port's disconnect tells the
+ * host the view closed, at once (a closed popup gets no chance to say goodbye).
+ */
+export const VIEW_PORT_NAME = 'parley:view';
+
+export interface ViewPresence {
+  kind: 'popup' | 'page';
+  /** The conversation on screen, if any: its messages count as read. */
+  conversation: string | null;
+}
 
 /** Runtime message a view sends so that Chrome's service worker (re)creates the host. */
 export const ENSURE_HOST_MESSAGE = { type: 'parley:ensure-host' } as const;

@@ -1,9 +1,8 @@
-import type { HostState } from './host-state.ts';
+import type { HostEvent, HostState } from './host-state.ts';
 import {
   HOST_CHANNEL,
   type ChannelMessage,
   type HostMethod,
-  type HostRequests,
   type ParamsOf,
   type ResultOf,
 } from './host-protocol.ts';
@@ -13,12 +12,6 @@ export type HostHandlers = {
   [M in HostMethod]: (params: ParamsOf<M>) => Promise<ResultOf<M>> | ResultOf<M>;
 };
 
-const METHODS: ReadonlySet<string> = new Set<keyof HostRequests>([
-  'getState',
-  'saveSettings',
-  'checkPeer',
-]);
-
 function isRequest(data: unknown): data is Extract<ChannelMessage, { kind: 'request' }> {
   const message = data as Partial<Extract<ChannelMessage, { kind: 'request' }>> | null;
   return (
@@ -26,8 +19,7 @@ function isRequest(data: unknown): data is Extract<ChannelMessage, { kind: 'requ
     message !== null &&
     message.kind === 'request' &&
     typeof message.id === 'string' &&
-    typeof message.method === 'string' &&
-    METHODS.has(message.method)
+    typeof message.method === 'string'
   );
 }
 
@@ -41,12 +33,18 @@ export class HostServer {
   constructor(handlers: HostHandlers, channel = new BroadcastChannel(HOST_CHANNEL)) {
     this.#channel = channel;
     this.#channel.addEventListener('message', (event: MessageEvent<unknown>) => {
-      if (isRequest(event.data)) void this.#answer(handlers, event.data);
+      // Only methods the host registered are served; anything else on the channel is ignored.
+      if (isRequest(event.data) && Object.hasOwn(handlers, event.data.method))
+        void this.#answer(handlers, event.data);
     });
   }
 
   publishState(state: HostState): void {
     this.#post({ kind: 'state', state });
+  }
+
+  publishEvent(event: HostEvent): void {
+    this.#post({ kind: 'event', event });
   }
 
   close(): void {

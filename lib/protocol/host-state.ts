@@ -1,3 +1,5 @@
+import type { ChatMessage } from '../chat/chat-message.ts';
+import type { ContactSummary } from '../contacts/contact.ts';
 import type { Settings } from '../settings/settings.ts';
 
 /** Why the host is not registered with the PeerServer. */
@@ -30,13 +32,31 @@ export type ConnectionState =
       retryAt: number | null;
     };
 
+/** The user's choices that are not about servers. */
+export interface Preferences {
+  /** Shown to the people we contact (peer input on their side). */
+  displayName: string;
+  notificationsMuted: boolean;
+}
+
 /** Everything a view renders, pushed by the host whenever it changes. */
 export interface HostState {
   /** This installation's peer ID; stable across restarts and settings changes. */
   peerId: string;
   connection: ConnectionState;
   settings: Settings;
+  preferences: Preferences;
+  /** Every contact, requests and blocked ones included, most recent activity first. */
+  contacts: ContactSummary[];
+  /** Unread messages over all conversations (the toolbar badge). */
+  unreadTotal: number;
 }
+
+/** Things that happen, pushed to views as they happen (too many to keep in the state). */
+export type HostEvent = { type: 'message'; message: ChatMessage };
+
+/** The answer to a request that changes something. */
+export type ActionResult = { ok: true } | { ok: false; error: string };
 
 export type PeerPresence =
   { presence: 'online' } | { presence: 'offline' } | { presence: 'error'; message: string };

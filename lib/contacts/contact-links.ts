@@ -1,0 +1,279 @@
+import type { DataConnection, Peer } from 'peerjs';
+import { Backoff } from '../host/backoff.ts';
+import { logger } from '../log.ts';
+
+export interface ContactLinksOptions {
+  ownId: string;
+  /** The peer registered with the PeerServer, or `null` while it is not. */
+  peer: () => Peer | null;
+  /** Peers whose connections we refuse. */
+  blocked: (peerId: string) => boolean;
+  /** Peers we know (any contact record): their unsolicited connections are kept. */
+  known: (peerId: string) => boolean;
+  onOpen: (peerId: string) => void;
+  onClose: (peerId: string) => void;
+  onData: (peerId: string, data: unknown) => void;
+}
+
+interface Link {
+  connection: DataConnection | null;
+  initiatedByMe: boolean;
+  open: boolean;
+  backoff: Backoff;
+  retryTimer: ReturnType<typeof setTimeout> | null;
+  attemptTimer: ReturnType<typeof setTimeout> | null;
+}
+
+/** One connection attempt may take this long before it is abandoned and retried. */
+const ATTEMPT_TIMEOUT_MS = 15_000;
+/** A stranger who says nothing acceptable within this time is disconnected. */
+const STRANGER_GRACE_MS = 60_000;
+/** At most this many strangers may hold connections at once. */
+const MAX_STRANGERS = 16;
+/** ICE may report 'disconnected' briefly; only a longer silence ends the link. */
+const ICE_GRACE_MS = 3_000;
+
+/**
+ * Keeps one data connection per contact: connects to the contacts we want, retries the
+ * offline ones with back-off, adopts their incoming connections, settles the race when
+ * both sides connect at once (the connection opened by the smaller peer ID wins), and
+ * reports each contact's link opening and closing: that is their presence.
+ */
+export class ContactLinks {
+  readonly #options: ContactLinksOptions;
+  readonly #links = new Map<string, Link>();
+  readonly #watchedPeers = new WeakSet<Peer>();
+  /** Peers we keep a connection to, and retry while they are offline. */
+  #wanted = new Set<string>();
+
+  constructor(options: ContactLinksOptions) {
+    this.#options = options;
+  }
+
+  isOnline(peerId: string): boolean {
+    return this.#links.get(peerId)?.open ?? false;
+  }
+
+  /** Sends one text frame if the link is open; returns whether it was handed over. */
+  send(peerId: string, frame: string): boolean {
+    const link = this.#links.get(peerId);
+    if (!link?.open || !link.connection) return false;
+    try {
+      link.connection.send(frame);
+      return true;
+    } catch (error) {
+      logger.warn('link-send-failed', { peerId, error: String(error) });
+      link.connection.close();
+      return false;
+    }
+  }
+
+  /** Sets the peers to keep connected (accepted and outgoing contacts), then syncs. */
+  setWanted(peerIds: Iterable<string>): void {
+    this.#wanted = new Set(peerIds);
+    this.sync();
+  }
+
+  /** Brings links in line with the contacts: connect to wanted ones, drop blocked ones. */
+  sync(): void {
+    for (const [peerId, link] of this.#links) {
+      if (this.#options.blocked(peerId)) this.#drop(peerId, link);
+      else if (!this.#wanted.has(peerId) && !this.#options.known(peerId) && link.initiatedByMe)
+        this.#drop(peerId, link);
+    }
+    for (const peerId of this.#wanted) {
+      const link = this.#links.get(peerId);
+      if (!link) this.#connect(peerId, this.#newLink());
+      else if (!link.connection && link.retryTimer === null) this.#connect(peerId, link);
+    }
+  }
+
+  /** The server is reachable again: whoever is offline is worth trying now. */
+  retryAllNow(): void {
+    for (const [peerId, link] of this.#links) {
+      link.backoff.reset();
+      if (!link.connection && this.#wanted.has(peerId)) {
+        this.#clearRetry(link);
+        this.#connect(peerId, link);
+      }
+    }
+    this.sync();
+  }
+
+  /** Takes an incoming connection from another peer. */
+  adopt(connection: DataConnection): void {
+    const peerId = connection.peer;
+    if (this.#options.blocked(peerId)) {
+      logger.info('link-refused-blocked', { peerId });
+      connection.close();
+      return;
+    }
+    let link = this.#links.get(peerId);
+    if (!link) {
+      if (!this.#options.known(peerId) && this.#strangerCount() >= MAX_STRANGERS) {
+        logger.warn('link-refused-too-many-strangers', { peerId });
+        connection.close();
+        return;
+      }
+      link = this.#newLink();
+      this.#links.set(peerId, link);
+    } else if (link.connection) {
+      // Both sides connected at once: keep the one the smaller ID opened, on both sides.
+      const keepMine = link.initiatedByMe && this.#options.ownId < peerId;
+      if (keepMine) {
+        connection.close();
+        return;
+      }
+      this.#detach(peerId, link);
+    }
+    this.#clearRetry(link);
+    link.backoff.reset();
+    this.#attach(peerId, link, connection, false);
+    if (!this.#options.known(peerId)) {
+      // A stranger gets a while to introduce itself with a contact request.
+      setTimeout(() => {
+        if (link.connection === connection && !this.#options.known(peerId)) connection.close();
+      }, STRANGER_GRACE_MS);
+    }
+  }
+
+  closeAll(): void {
+    for (const [peerId, link] of this.#links) this.#drop(peerId, link);
+  }
+
+  #strangerCount(): number {
+    let count = 0;
+    for (const peerId of this.#links.keys()) if (!this.#options.known(peerId)) count += 1;
+    return count;
+  }
+
+  #newLink(): Link {
+    return {
+      connection: null,
+      initiatedByMe: false,
+      open: false,
+      backoff: new Backoff({ initialMs: 1_000, maxMs: 30_000, jitter: 0.2 }),
+      retryTimer: null,
+      attemptTimer: null,
+    };
+  }
+
+  #connect(peerId: string, link: Link): void {
+    this.#links.set(peerId, link);
+    const peer = this.#options.peer();
+    if (!peer) return; // sync() runs again once the signaling server is back
+    this.#watchPeer(peer);
+    let connection: DataConnection;
+    try {
+      connection = peer.connect(peerId, {
+        reliable: true,
+        serialization: 'raw',
+        metadata: { kind: 'contact' },
+      });
+    } catch (error) {
+      logger.warn('link-connect-failed', { peerId, error: String(error) });
+      this.#scheduleRetry(peerId, link);
+      return;
+    }
+    this.#attach(peerId, link, connection, true);
+    link.attemptTimer = setTimeout(() => {
+      if (link.connection === connection && !link.open) connection.close();
+    }, ATTEMPT_TIMEOUT_MS);
+  }
+
+  /** PeerJS reports an absent peer on the Peer, naming it only in the message. */
+  #watchPeer(peer: Peer): void {
+    if (this.#watchedPeers.has(peer)) return;
+    this.#watchedPeers.add(peer);
+    peer.on('error', (error) => {
+      if (error.type !== 'peer-unavailable') return;
+      for (const [peerId, link] of this.#links)
+        if (link.initiatedByMe && !link.open && error.message.includes(peerId))
+          link.connection?.close();
+    });
+  }
+
+  #attach(peerId: string, link: Link, connection: DataConnection, initiatedByMe: boolean): void {
+    link.connection = connection;
+    link.initiatedByMe = initiatedByMe;
+    link.open = false;
+    const current = () => link.connection === connection;
+    connection.on('open', () => {
+      if (!current()) return;
+      if (link.attemptTimer !== null) clearTimeout(link.attemptTimer);
+      link.attemptTimer = null;
+      link.open = true;
+      link.backoff.reset();
+      this.#watchIce(connection);
+      logger.info('link-open', { peerId, initiatedByMe });
+      this.#options.onOpen(peerId);
+    });
+    connection.on('data', (data) => {
+      if (current() && link.open) this.#options.onData(peerId, data);
+    });
+    connection.on('close', () => {
+      if (current()) this.#lost(peerId, link);
+    });
+    connection.on('error', (error) => {
+      logger.warn('link-error', { peerId, type: error.type });
+      connection.close();
+    });
+  }
+
+  /** A peer that vanished without closing is noticed through ICE, within seconds. */
+  #watchIce(connection: DataConnection): void {
+    const pc = connection.peerConnection;
+    if (!pc) return;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    pc.addEventListener('iceconnectionstatechange', () => {
+      const state = pc.iceConnectionState;
+      if (state === 'failed' || state === 'closed') connection.close();
+      else if (state === 'disconnected')
+        timer ??= setTimeout(() => connection.close(), ICE_GRACE_MS);
+      else if (timer !== null) {
+        clearTimeout(timer);
+        timer = null;
+      }
+    });
+  }
+
+  #lost(peerId: string, link: Link): void {
+    this.#detach(peerId, link);
+    if (this.#wanted.has(peerId)) this.#scheduleRetry(peerId, link);
+    else this.#links.delete(peerId);
+  }
+
+  #detach(peerId: string, link: Link): void {
+    const connection = link.connection;
+    link.connection = null;
+    const wasOpen = link.open;
+    link.open = false;
+    if (link.attemptTimer !== null) clearTimeout(link.attemptTimer);
+    link.attemptTimer = null;
+    connection?.close();
+    if (wasOpen) {
+      logger.info('link-closed', { peerId });
+      this.#options.onClose(peerId);
+    }
+  }
+
+  #scheduleRetry(peerId: string, link: Link): void {
+    if (link.retryTimer !== null) return;
+    const delay = link.backoff.next();
+    link.retryTimer = setTimeout(() => {
+      link.retryTimer = null;
+      if (this.#wanted.has(peerId) && !link.connection) this.#connect(peerId, link);
+    }, delay);
+  }
+
+  #clearRetry(link: Link): void {
+    if (link.retryTimer !== null) clearTimeout(link.retryTimer);
+    link.retryTimer = null;
+  }
+
+  #drop(peerId: string, link: Link): void {
+    this.#clearRetry(link);
+    this.#detach(peerId, link);
+    this.#links.delete(peerId);
+  }
+}

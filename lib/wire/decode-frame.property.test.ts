@@ -1,0 +1,195 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { MAX_MESSAGE_LENGTH } from '../chat/chat-message.ts';
+import { MAX_NAME_LENGTH } from '../contacts/contact.ts';
+import { decodeFrame, MAX_DETAIL_LENGTH } from './decode-frame.ts';
+import { encodeFrame } from './encode-frame.ts';
+import { MAX_FRAME_BYTES, type DecodeResult, type WireMessage } from './wire-message.ts';
+import { MAX_RECEIPT_IDS, UUID_PATTERN, wireMessageSchema } from './wire-schema.ts';
+
+const RUNS = { numRuns: 500 };
+const REASONS = ['not-text', 'oversized', 'malformed-json', 'wrong-version', 'invalid'];
+
+/** Any single UTF-16 code unit, lone surrogates and control characters included. */
+const codeUnit = fc.integer({ min: 0, max: 0xffff }).map((unit) => String.fromCharCode(unit));
+
+/** Strings of every kind, cut to `max` code units (a cut may leave a lone surrogate). */
+function text(max: number): fc.Arbitrary<string> {
+  return fc
+    .oneof(
+      fc.string({ maxLength: max }),
+      fc.string({ unit: 'grapheme', maxLength: max }),
+      fc.string({ unit: 'binary', maxLength: max }),
+      fc.string({ unit: codeUnit, maxLength: max }),
+      fc.string({ unit: codeUnit, maxLength: max, size: 'max' }),
+    )
+    .map((value) => value.slice(0, max));
+}
+
+const uuid = fc.oneof(
+  fc.uuid(),
+  fc.stringMatching(UUID_PATTERN),
+);
+const version = fc.constant(1 as const);
+const name = text(MAX_NAME_LENGTH).map((value) => value.replace(/\p{Cc}/gu, ''));
+const seq = fc.oneof(
+  fc.integer({ min: 1, max: 1000 }),
+  fc.maxSafeNat().filter((n) => n >= 1),
+);
+
+const validMessage: fc.Arbitrary<WireMessage> = fc.oneof(
+  fc.record({ v: version, type: fc.constant('contact-request' as const), name }),
+  fc.record({ v: version, type: fc.constant('contact-accept' as const), name }),
+  fc.record({
+    v: version,
+    type: fc.constant('chat' as const),
+    id: uuid,
+    seq,
+    text: text(MAX_MESSAGE_LENGTH).filter((value) => value.length > 0),
+    sentAt: fc.maxSafeNat(),
+  }),
+  fc.record({
+    v: version,
+    type: fc.constant('receipt' as const),
+    ids: fc.array(uuid, { minLength: 1, maxLength: MAX_RECEIPT_IDS }),
+    state: fc.constantFrom('delivered' as const, 'read' as const),
+  }),
+);
+
+/** Checks the result's shape; on success the message must satisfy the schema. */
+function expectDecodeResult(result: DecodeResult): void {
+  if (result.ok) {
+    expect(wireMessageSchema.safeParse(result.message).success).toBe(true);
+  } else {
+    expect(REASONS).toContain(result.reason);
+    expect(typeof result.detail).toBe('string');
+    expect(result.detail.length).toBeLessThanOrEqual(MAX_DETAIL_LENGTH);
+  }
+}
+
+function jsonKind(value: unknown): string {
+  if (value === null) return 'null';
+  return Array.isArray(value) ? 'array' : typeof value;
+}
+
+type Mutation =
+  | { kind: 'drop'; key: string }
+  | { kind: 'retype'; key: string; value: unknown }
+  | { kind: 'add'; key: string; value: unknown }
+  | { kind: 'version'; value: unknown }
+  | { kind: 'replace'; key: string; value: unknown };
+
+function mutations(message: WireMessage): fc.Arbitrary<Mutation> {
+  const record: Record<string, unknown> = { ...message };
+  const keys = Object.keys(record);
+  const key = fc.constantFrom(...keys);
+  const newKey = fc
+    .oneof(fc.string(), fc.constantFrom('__proto__', 'constructor', 'toString', 'V', 'type '))
+    .filter((candidate) => !keys.includes(candidate));
+  return fc.oneof(
+    key.map((k): Mutation => ({ kind: 'drop', key: k })),
+    fc
+      .tuple(key, fc.jsonValue())
+      .filter(([k, value]) => jsonKind(value) !== jsonKind(record[k]))
+      .map(([k, value]): Mutation => ({ kind: 'retype', key: k, value })),
+    fc
+      .tuple(newKey, fc.jsonValue())
+      .map(([k, value]): Mutation => ({ kind: 'add', key: k, value })),
+    fc
+      .jsonValue()
+      .filter((value) => value !== 1)
+      .map((value): Mutation => ({ kind: 'version', value })),
+    fc
+      .tuple(key, fc.jsonValue())
+      .map(([k, value]): Mutation => ({ kind: 'replace', key: k, value })),
+  );
+}
+
+function mutate(message: WireMessage, mutation: Mutation): Record<string, unknown> {
+  const record: Record<string, unknown> = { ...message };
+  switch (mutation.kind) {
+    case 'drop':
+      delete record[mutation.key];
+      return record;
+    case 'version':
+      return { ...record, v: mutation.value };
+    default:
+      // A computed key makes even "__proto__" an own field, as JSON.parse would.
+      return { ...record, [mutation.key]: mutation.value };
+  }
+}
+
+/** The reason a mutation must fail with, when it cannot leave the frame valid. */
+function expectedReason(mutation: Mutation): string | null {
+  switch (mutation.kind) {
+    case 'version':
+      return 'wrong-version';
+    case 'drop':
+    case 'retype':
+      return mutation.key === 'v' ? 'wrong-version' : 'invalid';
+    case 'add':
+      return 'invalid';
+    case 'replace':
+      return null;
+  }
+}
+
+describe('decodeFrame properties', () => {
+  it('(a) never throws on any string', () => {
+    const anyString = fc.oneof(
+      fc.string(),
+      fc.string({ unit: 'binary' }),
+      fc.string({ unit: codeUnit }),
+      fc.json(),
+      fc.jsonValue().map((value) => JSON.stringify(value)),
+      fc
+        .dictionary(fc.string(), fc.jsonValue())
+        .map((record) => JSON.stringify({ v: 1, ...record })),
+    );
+    fc.assert(
+      fc.property(anyString, (frame) => expectDecodeResult(decodeFrame(frame))),
+      RUNS,
+    );
+  });
+
+  it('(a) rejects anything that is not a string as not-text', () => {
+    fc.assert(
+      fc.property(
+        fc.anything().filter((value) => typeof value !== 'string'),
+        (data) => {
+          expect(decodeFrame(data)).toMatchObject({ ok: false, reason: 'not-text' });
+        },
+      ),
+      RUNS,
+    );
+  });
+
+  it('(b) never throws on a mutated frame, and decodes only schema-valid values', () => {
+    const mutated = validMessage.chain((message) =>
+      mutations(message).map((mutation) => ({ message, mutation })),
+    );
+    fc.assert(
+      fc.property(mutated, ({ message, mutation }) => {
+        const frame = JSON.stringify(mutate(message, mutation));
+        const result = decodeFrame(frame);
+        expectDecodeResult(result);
+        if (result.ok) expect(result.message).toEqual(JSON.parse(frame));
+        const reason = expectedReason(mutation);
+        if (reason !== null) expect(result).toMatchObject({ ok: false, reason });
+      }),
+      RUNS,
+    );
+  });
+
+  it('(c) decode(encode(m)) equals m, and every frame fits MAX_FRAME_BYTES', () => {
+    const encoder = new TextEncoder();
+    fc.assert(
+      fc.property(validMessage, (message) => {
+        const frame = encodeFrame(message);
+        expect(encoder.encode(frame).byteLength).toBeLessThanOrEqual(MAX_FRAME_BYTES);
+        expect(decodeFrame(frame)).toEqual({ ok: true, message });
+      }),
+      RUNS,
+    );
+  });
+});

@@ -1,0 +1,30 @@
+// Outgoing frames. The peer decodes them with decodeFrame (./decode-frame.ts), which
+// rejects unknown fields, so only the contract's fields are ever written.
+
+import type { WireMessage } from './wire-message.ts';
+
+/**
+ * Serializes one message as a text frame (JSON). Every message that satisfies the
+ * limits in ./wire-schema.ts fits in MAX_FRAME_BYTES, even with every character escaped.
+ *
+ * The fields are copied one by one, so a caller that builds a frame by spreading a
+ * stored record (a ChatMessage's `peerId`, `state`, …) cannot leak local data to the
+ * peer or have its frame rejected. `satisfies` keeps this in step with the contract.
+ */
+export function encodeFrame(message: WireMessage): string {
+  switch (message.type) {
+    case 'contact-request':
+    case 'contact-accept': {
+      const { v, type, name } = message;
+      return JSON.stringify({ v, type, name } satisfies Required<typeof message>);
+    }
+    case 'chat': {
+      const { v, type, id, seq, text, sentAt } = message;
+      return JSON.stringify({ v, type, id, seq, text, sentAt } satisfies Required<typeof message>);
+    }
+    case 'receipt': {
+      const { v, type, ids, state } = message;
+      return JSON.stringify({ v, type, ids, state } satisfies Required<typeof message>);
+    }
+  }
+}
