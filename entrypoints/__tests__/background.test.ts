@@ -145,3 +145,26 @@ describe('background (Chrome)', () => {
     );
   });
 });
+
+describe('background: message notifications', () => {
+  it('opens the conversation in the full-page view when its notification is clicked', async () => {
+    const clicked: ((id: string) => void)[] = [];
+    const cleared: string[] = [];
+    Object.assign(fakeBrowser.notifications, {
+      onClicked: { addListener: (listener: (id: string) => void) => clicked.push(listener) },
+      clear: async (id: string) => cleared.push(id) > 0,
+    });
+    background.main();
+    await settle();
+
+    for (const listener of clicked) listener('parley:message:abcd-efgh-jkmn-pqrs');
+    for (const listener of clicked) listener('someone-else:42');
+    await settle();
+
+    const tabs = await fakeBrowser.tabs.query({});
+    expect(tabs.map((tab) => tab.url).filter(Boolean)).toEqual([
+      'chrome-extension://test-extension-id/chat.html#abcd-efgh-jkmn-pqrs',
+    ]);
+    expect(cleared).toEqual(['parley:message:abcd-efgh-jkmn-pqrs']);
+  });
+});
