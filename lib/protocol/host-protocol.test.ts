@@ -11,7 +11,12 @@ const state = (peerId: string): HostState => ({
     server: { host: 'peer.example.org', port: 443, path: '/', secure: true, key: 'k' },
     iceServers: [],
   },
+  preferences: { displayName: '', notificationsMuted: false },
+  contacts: [],
+  unreadTotal: 0,
 });
+
+const done = { ok: true } as const;
 
 let name: string;
 let closers: (() => void)[];
@@ -29,6 +34,15 @@ function server(handlers: Partial<HostHandlers> = {}): HostServer {
       getState: () => state('host-1'),
       saveSettings: () => ({ saved: true }),
       checkPeer: () => ({ presence: 'offline' }),
+      savePreferences: () => done,
+      addContact: () => done,
+      answerRequest: () => done,
+      renameContact: () => done,
+      removeContact: () => done,
+      blockContact: () => done,
+      unblockContact: () => done,
+      sendMessage: () => ({ ok: false, error: 'not in this test' }),
+      getConversation: () => [],
       ...handlers,
     },
     channel(),
@@ -189,5 +203,29 @@ describe('HostServer and HostClient', () => {
 
     expect(listener).not.toHaveBeenCalled();
     expect(view.latestState).toEqual(state('good'));
+  });
+});
+
+describe('host events', () => {
+  it('reach the onEvent listeners of every client', async () => {
+    const host = server();
+    const [first, second] = [client(), client()];
+    const seen: string[] = [];
+    first.onEvent((event) => seen.push(`first:${event.message.id}`));
+    second.onEvent((event) => seen.push(`second:${event.message.id}`));
+    host.publishEvent({
+      type: 'message',
+      message: {
+        id: 'm-1',
+        peerId: 'p',
+        direction: 'in',
+        text: 'hi',
+        sentAt: 1,
+        seq: 1,
+        localOrder: 1,
+        state: 'received',
+      },
+    });
+    await vi.waitFor(() => expect(seen.sort()).toEqual(['first:m-1', 'second:m-1']));
   });
 });
