@@ -119,7 +119,8 @@ export class ChatService {
         addedAt: existing?.addedAt ?? Date.now(),
         publicKey: existing?.publicKey ?? null,
       });
-      if (status === 'accepted') this.#sendFrame(peerId, this.#acceptFrame());
+      // A link may already be open (they connected to us); otherwise linkOpened will ask.
+      this.#sendFrame(peerId, status === 'accepted' ? this.#acceptFrame() : this.#requestFrame());
       return { ok: true };
     });
   }

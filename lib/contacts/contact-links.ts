@@ -18,6 +18,8 @@ export interface ContactLinksOptions {
 interface Link {
   connection: DataConnection | null;
   initiatedByMe: boolean;
+  /** Opened by a peer we did not know, still in its grace period to introduce itself. */
+  stranger: boolean;
   open: boolean;
   backoff: Backoff;
   retryTimer: ReturnType<typeof setTimeout> | null;
@@ -77,8 +79,10 @@ export class ContactLinks {
   /** Brings links in line with the contacts: connect to wanted ones, drop blocked ones. */
   sync(): void {
     for (const [peerId, link] of this.#links) {
+      if (link.stranger && this.#options.known(peerId)) link.stranger = false;
+      // A contact that was removed or blocked loses its link; a stranger keeps its grace.
       if (this.#options.blocked(peerId)) this.#drop(peerId, link);
-      else if (!this.#wanted.has(peerId) && !this.#options.known(peerId) && link.initiatedByMe)
+      else if (!this.#wanted.has(peerId) && !this.#options.known(peerId) && !link.stranger)
         this.#drop(peerId, link);
     }
     for (const peerId of this.#wanted) {
@@ -129,7 +133,8 @@ export class ContactLinks {
     this.#clearRetry(link);
     link.backoff.reset();
     this.#attach(peerId, link, connection, false);
-    if (!this.#options.known(peerId)) {
+    link.stranger = !this.#options.known(peerId);
+    if (link.stranger) {
       // A stranger gets a while to introduce itself with a contact request.
       setTimeout(() => {
         if (link.connection === connection && !this.#options.known(peerId)) connection.close();
@@ -151,6 +156,7 @@ export class ContactLinks {
     return {
       connection: null,
       initiatedByMe: false,
+      stranger: false,
       open: false,
       backoff: new Backoff({ initialMs: 1_000, maxMs: 30_000, jitter: 0.2 }),
       retryTimer: null,
@@ -176,6 +182,7 @@ export class ContactLinks {
       return;
     }
     this.#attach(peerId, link, connection, true);
+    link.stranger = false;
     link.attemptTimer = setTimeout(() => {
       if (link.connection === connection && !link.open) connection.close();
     }, ATTEMPT_TIMEOUT_MS);
