@@ -26,10 +26,7 @@ function text(max: number): fc.Arbitrary<string> {
     .map((value) => value.slice(0, max));
 }
 
-const uuid = fc.oneof(
-  fc.uuid(),
-  fc.stringMatching(UUID_PATTERN),
-);
+const uuid = fc.oneof(fc.uuid(), fc.stringMatching(UUID_PATTERN));
 const version = fc.constant(1 as const);
 const name = text(MAX_NAME_LENGTH).map((value) => value.replace(/\p{Cc}/gu, ''));
 const seq = fc.oneof(
