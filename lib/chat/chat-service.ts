@@ -148,11 +148,8 @@ export class ChatService {
   removeContact(peerId: string): Promise<ActionResult> {
     return this.#serial(peerId, async () => {
       if (!this.#contacts.has(peerId)) return fail('No such contact.');
+      this.#forget(peerId);
       await this.#options.store.deleteContact(peerId);
-      this.#contacts.delete(peerId);
-      this.#unread.delete(peerId);
-      this.#last.delete(peerId);
-      this.#changed();
       return { ok: true };
     });
   }
@@ -221,6 +218,7 @@ export class ChatService {
       if (contact?.status === 'accepted') {
         this.#sendFrame(peerId, this.#acceptFrame());
         await this.#resendUndelivered(peerId);
+        await this.#resendReadReceipts(peerId);
       }
       this.#changed();
     });
@@ -372,6 +370,18 @@ export class ChatService {
     }
   }
 
+  /**
+   * Read receipts sent while the link was down were lost; the latest are sent again on
+   * every new link (receipts only ever move a message forward, so repeats are harmless).
+   */
+  async #resendReadReceipts(peerId: string): Promise<void> {
+    const read = (await this.#options.store.conversation(peerId, MAX_RECEIPT_IDS))
+      .filter((message) => message.direction === 'in' && message.state === 'read')
+      .map((message) => message.id);
+    if (read.length > 0)
+      this.#sendFrame(peerId, { v: 1, type: 'receipt', ids: read, state: 'read' });
+  }
+
   #dropped(peerId: string, message: WireMessage): void {
     logger.info('wire-frame-ignored', {
       peerId,
@@ -403,6 +413,15 @@ export class ChatService {
     const last = this.#last.get(message.peerId);
     if (!last || last.localOrder <= message.localOrder) this.#last.set(message.peerId, message);
     this.#options.onEvent({ type: 'message', message });
+  }
+
+  /** Drops a contact from memory and from the links (the store is the caller's). */
+  #forget(peerId: string): void {
+    this.#contacts.delete(peerId);
+    this.#unread.delete(peerId);
+    this.#last.delete(peerId);
+    this.#syncLinks();
+    this.#changed();
   }
 
   #syncLinks(): void {

@@ -20,6 +20,8 @@ interface Link {
   initiatedByMe: boolean;
   /** Opened by a peer we did not know, still in its grace period to introduce itself. */
   stranger: boolean;
+  /** The peer reached us while our own attempt was pending: if ours fails, retry at once. */
+  seenOnline: boolean;
   open: boolean;
   backoff: Backoff;
   retryTimer: ReturnType<typeof setTimeout> | null;
@@ -32,6 +34,11 @@ const ATTEMPT_TIMEOUT_MS = 15_000;
 const STRANGER_GRACE_MS = 60_000;
 /** At most this many strangers may hold connections at once. */
 const MAX_STRANGERS = 16;
+/** The peer PeerJS names in a 'peer-unavailable' error ("Could not connect to peer X"). */
+export function unavailablePeer(error: { message: string }): string | null {
+  return /^Could not connect to peer (.+)$/.exec(error.message)?.[1] ?? null;
+}
+
 /** ICE may report 'disconnected' briefly; only a longer silence ends the link. */
 const ICE_GRACE_MS = 3_000;
 
@@ -65,7 +72,7 @@ export class ContactLinks {
       return true;
     } catch (error) {
       logger.warn('link-send-failed', { peerId, error: String(error) });
-      link.connection.close();
+      this.#end(peerId, link, link.connection);
       return false;
     }
   }
@@ -125,6 +132,8 @@ export class ContactLinks {
       // Both sides connected at once: keep the one the smaller ID opened, on both sides.
       const keepMine = link.initiatedByMe && this.#options.ownId < peerId;
       if (keepMine) {
+        // They will adopt ours. Should ours turn out dead, they are online: retry at once.
+        link.seenOnline = true;
         connection.close();
         return;
       }
@@ -137,7 +146,7 @@ export class ContactLinks {
     if (link.stranger) {
       // A stranger gets a while to introduce itself with a contact request.
       setTimeout(() => {
-        if (link.connection === connection && !this.#options.known(peerId)) connection.close();
+        if (!this.#options.known(peerId)) this.#end(peerId, link, connection);
       }, STRANGER_GRACE_MS);
     }
   }
@@ -157,6 +166,7 @@ export class ContactLinks {
       connection: null,
       initiatedByMe: false,
       stranger: false,
+      seenOnline: false,
       open: false,
       backoff: new Backoff({ initialMs: 1_000, maxMs: 30_000, jitter: 0.2 }),
       retryTimer: null,
@@ -184,7 +194,7 @@ export class ContactLinks {
     this.#attach(peerId, link, connection, true);
     link.stranger = false;
     link.attemptTimer = setTimeout(() => {
-      if (link.connection === connection && !link.open) connection.close();
+      if (!link.open) this.#end(peerId, link, connection);
     }, ATTEMPT_TIMEOUT_MS);
   }
 
@@ -195,8 +205,13 @@ export class ContactLinks {
     peer.on('error', (error) => {
       if (error.type !== 'peer-unavailable') return;
       for (const [peerId, link] of this.#links)
-        if (link.initiatedByMe && !link.open && error.message.includes(peerId))
-          link.connection?.close();
+        if (
+          link.initiatedByMe &&
+          !link.open &&
+          link.connection &&
+          unavailablePeer(error) === peerId
+        )
+          this.#end(peerId, link, link.connection);
     });
   }
 
@@ -211,7 +226,7 @@ export class ContactLinks {
       link.attemptTimer = null;
       link.open = true;
       link.backoff.reset();
-      this.#watchIce(connection);
+      this.#watchIce(peerId, link, connection);
       logger.info('link-open', { peerId, initiatedByMe });
       this.#options.onOpen(peerId);
     });
@@ -223,20 +238,32 @@ export class ContactLinks {
     });
     connection.on('error', (error) => {
       logger.warn('link-error', { peerId, type: error.type });
-      connection.close();
+      this.#end(peerId, link, connection);
     });
   }
 
+  /**
+   * Ends a connection of a link. PeerJS emits 'close' only for connections that opened,
+   * so an attempt that failed is taken down here, not in the 'close' handler.
+   */
+  #end(peerId: string, link: Link, connection: DataConnection): void {
+    if (link.connection !== connection) {
+      connection.close();
+      return;
+    }
+    this.#lost(peerId, link);
+  }
+
   /** A peer that vanished without closing is noticed through ICE, within seconds. */
-  #watchIce(connection: DataConnection): void {
+  #watchIce(peerId: string, link: Link, connection: DataConnection): void {
     const pc = connection.peerConnection;
     if (!pc) return;
     let timer: ReturnType<typeof setTimeout> | null = null;
+    const end = () => this.#end(peerId, link, connection);
     pc.addEventListener('iceconnectionstatechange', () => {
       const state = pc.iceConnectionState;
-      if (state === 'failed' || state === 'closed') connection.close();
-      else if (state === 'disconnected')
-        timer ??= setTimeout(() => connection.close(), ICE_GRACE_MS);
+      if (state === 'failed' || state === 'closed') end();
+      else if (state === 'disconnected') timer ??= setTimeout(end, ICE_GRACE_MS);
       else if (timer !== null) {
         clearTimeout(timer);
         timer = null;
@@ -266,7 +293,8 @@ export class ContactLinks {
 
   #scheduleRetry(peerId: string, link: Link): void {
     if (link.retryTimer !== null) return;
-    const delay = link.backoff.next();
+    const delay = link.seenOnline ? 0 : link.backoff.next();
+    link.seenOnline = false;
     link.retryTimer = setTimeout(() => {
       link.retryTimer = null;
       if (this.#wanted.has(peerId) && !link.connection) this.#connect(peerId, link);

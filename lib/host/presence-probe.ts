@@ -1,4 +1,5 @@
 import type { Peer } from 'peerjs';
+import { unavailablePeer } from '../contacts/contact-links.ts';
 import type { PeerPresence } from '../protocol/host-state.ts';
 
 /**
@@ -26,7 +27,7 @@ export function probePeer(
     };
     const onPeerError = (error: { type: string; message: string }) => {
       // PeerJS reports an absent peer on the Peer, naming it only in the message.
-      if (error.type === 'peer-unavailable' && error.message.includes(targetId))
+      if (error.type === 'peer-unavailable' && unavailablePeer(error) === targetId)
         finish({ presence: 'offline' });
     };
     const timer = setTimeout(() => finish({ presence: 'offline' }), timeoutMs);

@@ -1,4 +1,4 @@
-import type { PeerOptions } from 'peerjs';
+import type { PeerConnectOption, PeerOptions } from 'peerjs';
 
 type Listener = (...args: unknown[]) => void;
 
@@ -39,6 +39,65 @@ export class FakeConnection extends Emitter {
 }
 
 /**
+ * A DataConnection that keeps PeerJS 1.5's rules where the host depends on them:
+ * - it is open once 'open' was emitted (`simulateOpen`, or `emit('open')`);
+ * - `close()` emits 'close' only if it was open: closing an attempt that never opened
+ *   is silent, exactly as in PeerJS;
+ * - `send()` on a connection that is not open emits a 'not-open-yet' error instead.
+ * `peerConnection` is undefined unless a test sets one.
+ */
+export class FakeDataConnection extends FakeConnection {
+  readonly options: PeerConnectOption;
+  readonly metadata: unknown;
+  /** Everything handed to `send()` while open. */
+  readonly sent: unknown[] = [];
+  peerConnection: RTCPeerConnection | undefined = undefined;
+  open = false;
+
+  constructor(peer: string, options: PeerConnectOption = {}) {
+    super(peer);
+    this.options = options;
+    this.metadata = options.metadata;
+  }
+
+  override emit(event: string, ...args: unknown[]): boolean {
+    if (event === 'open') this.open = true;
+    if (event === 'close') this.open = false;
+    return super.emit(event, ...args);
+  }
+
+  send(data: unknown): void {
+    if (!this.open) {
+      this.emit('error', { type: 'not-open-yet', message: 'Connection is not open.' });
+      return;
+    }
+    this.sent.push(data);
+  }
+
+  override close(): void {
+    super.close();
+    if (this.open) this.emit('close');
+  }
+
+  simulateOpen(): void {
+    this.emit('open');
+  }
+
+  simulateData(data: unknown): void {
+    this.emit('data', data);
+  }
+
+  /** The other side closed, or the channel died: PeerJS closes its end, silently if never open. */
+  simulateRemoteClose(): void {
+    if (this.open) this.emit('close');
+  }
+
+  simulateError(type: string, message = type): void {
+    this.emit('error', { type, message });
+  }
+}
+
+/**
  * Stands in for PeerJS's Peer in unit tests of the host's logic (the real one needs
  * WebRTC; the end-to-end tests use it). Public calls are recorded, and the `simulate*`
  * drivers emit events in the order PeerJS 1.5 emits them.
@@ -48,7 +107,7 @@ export class FakePeer extends Emitter {
   readonly options: PeerOptions;
   destroyed = false;
   disconnected = false;
-  readonly outgoing: FakeConnection[] = [];
+  readonly outgoing: FakeDataConnection[] = [];
   #everOpen = false;
 
   constructor(id: string, options: PeerOptions) {
@@ -57,8 +116,8 @@ export class FakePeer extends Emitter {
     this.options = options;
   }
 
-  connect(target: string): FakeConnection {
-    const connection = new FakeConnection(target);
+  connect(target: string, options?: PeerConnectOption): FakeDataConnection {
+    const connection = new FakeDataConnection(target, options);
     this.outgoing.push(connection);
     return connection;
   }
