@@ -1,6 +1,8 @@
 // Drives Parley's options page, opened as a tab. It relies only on the page's test hooks.
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { ConnectionStatus } from './connection-status.ts';
+import { requestHost } from './host-requests.ts';
+import { waitFor } from './wait.ts';
 
 export interface ServerSettings {
   host: string;
@@ -8,6 +10,12 @@ export interface ServerSettings {
   path: string;
   secure: boolean;
   key: string;
+}
+
+/** The user's preferences, as the options page's preferences form edits them. */
+export interface PreferencesForm {
+  displayName: string;
+  notificationsMuted: boolean;
 }
 
 export interface IceServerRow {
@@ -27,6 +35,9 @@ export class OptionsPage {
   readonly addIceServer: Locator;
   readonly saveButton: Locator;
   readonly settingsStatus: Locator;
+  readonly displayName: Locator;
+  readonly notificationsMuted: Locator;
+  readonly preferencesSave: Locator;
 
   constructor(page: Page) {
     this.page = page;
@@ -39,6 +50,9 @@ export class OptionsPage {
     this.addIceServer = page.getByTestId('ice-add');
     this.saveButton = page.getByTestId('settings-save');
     this.settingsStatus = page.getByTestId('settings-status');
+    this.displayName = page.getByTestId('display-name');
+    this.notificationsMuted = page.getByTestId('notifications-muted');
+    this.preferencesSave = page.getByTestId('preferences-save');
   }
 
   static async open(context: BrowserContext, extensionId: string): Promise<OptionsPage> {
@@ -84,6 +98,29 @@ export class OptionsPage {
   async saveServer(settings: Partial<ServerSettings>): Promise<void> {
     await this.fillServer(settings);
     await this.save();
+  }
+
+  /** Fills in the given preferences, leaves the others as they are, and saves them. */
+  async savePreferences(preferences: Partial<PreferencesForm>): Promise<void> {
+    if (preferences.displayName !== undefined) await this.displayName.fill(preferences.displayName);
+    if (preferences.notificationsMuted !== undefined)
+      await this.notificationsMuted.setChecked(preferences.notificationsMuted);
+    await this.preferencesSave.click();
+  }
+
+  /** Waits until the host holds `preferences` (the form gives no other sign of saving). */
+  async waitForSavedPreferences(preferences: Partial<PreferencesForm>): Promise<void> {
+    await waitFor(
+      `the host to hold the preferences ${JSON.stringify(preferences)}`,
+      async () => {
+        const saved = (await requestHost(this.page, 'getState', undefined)).preferences;
+        const matches = Object.entries(preferences).every(
+          ([key, value]) => saved?.[key as keyof PreferencesForm] === value,
+        );
+        return matches ? true : undefined;
+      },
+      { timeoutMs: 5_000, intervalMs: 100 },
+    );
   }
 
   /** The error shown under a field, e.g. `server-host` or `ice-url-0`. */

@@ -2,6 +2,8 @@
 // view is the same page either way. It relies only on the popup's test hooks.
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { ConnectionStatus } from './connection-status.ts';
+import { ContactList } from './contact-list.ts';
+import { ConversationView } from './conversation-view.ts';
 import { OptionsPage } from './options-page.ts';
 import { waitFor } from './wait.ts';
 
@@ -16,6 +18,9 @@ export class PopupPage {
   readonly presence: Locator;
   readonly copyButton: Locator;
   readonly settings: Locator;
+  readonly contacts: ContactList;
+  readonly showQr: Locator;
+  readonly ownQr: Locator;
 
   constructor(page: Page) {
     this.page = page;
@@ -28,6 +33,9 @@ export class PopupPage {
     this.settings = page
       .getByRole('link', { name: 'Settings' })
       .or(page.getByRole('button', { name: 'Settings' }));
+    this.contacts = new ContactList(page);
+    this.showQr = page.getByTestId('show-qr');
+    this.ownQr = page.getByTestId('own-qr');
   }
 
   static async open(context: BrowserContext, extensionId: string): Promise<PopupPage> {
@@ -103,6 +111,45 @@ export class PopupPage {
     if (!target) throw new Error('Clicking Settings opened nothing.');
     await target.waitForLoadState();
     return new OptionsPage(target);
+  }
+
+  /** The conversation with `peerId`, whether or not it is on screen yet. */
+  conversation(peerId: string): ConversationView {
+    return new ConversationView(this.page, peerId);
+  }
+
+  /**
+   * Goes back to the contact list if a conversation is on screen, and waits for it. The
+   * view may be on its way back by itself (after a block or a removal): no matter.
+   */
+  async showContacts(): Promise<void> {
+    // A tab in the background gets no animation frames, and clicks wait for them.
+    await this.page.bringToFront();
+    const back = this.page.getByTestId('back');
+    let last = 'nothing tried';
+    await waitFor(
+      'the popup to show the contact list',
+      async () => {
+        if (await this.contacts.idInput.isVisible()) return true;
+        if (!(await back.isVisible())) last = 'neither the list nor a back button is visible';
+        else
+          await back.click({ timeout: 1_000 }).then(
+            () => (last = 'clicked back'),
+            (error: Error) => (last = `clicking back failed: ${error.message.split('\n')[0]}`),
+          );
+        return undefined;
+      },
+      { timeoutMs: 5_000 },
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}; last: ${last}`, { cause: error });
+    });
+  }
+
+  /** Clicks an accepted contact in the list and waits for its conversation to show. */
+  async openConversation(peerId: string): Promise<ConversationView> {
+    await this.showContacts();
+    await this.contacts.open(peerId);
+    return this.conversation(peerId).waitUntilShown();
   }
 
   async close(): Promise<void> {
