@@ -21,6 +21,9 @@ export function watchPeers(peerServer: PeerServerEmitter, logger: Logger): Reado
     // The same ID with the same token replaces its old socket (e.g. after a browser restart).
     const reattached = connected.has(peer);
     connected.add(peer);
+    // PeerServer 1.x answers a re-attached socket with nothing, yet a PeerJS client counts
+    // itself registered only on OPEN: without this it would wait for its own timeout.
+    if (reattached) client.send({ type: 'OPEN' });
     logger.info('client-connected', { peer, reattached, clients: connected.size });
   });
   peerServer.on('disconnect', (client) => {

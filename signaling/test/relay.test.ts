@@ -75,6 +75,8 @@ describe('peer IDs', () => {
 
     // A browser restart: same ID, same token, new socket while the old one lingers.
     const again = await connect('parley-id');
+    // PeerJS counts itself registered only on OPEN, which stock PeerServer skips here.
+    expect(await again.next()).toEqual({ type: 'OPEN' });
     sender.send({ type: 'OFFER', dst: 'parley-id', payload: OFFER_PAYLOAD });
     const frame = await again.next();
     expect(frame).toMatchObject({ type: 'OFFER', src: 'sender' });
