@@ -191,3 +191,16 @@ describe('PeerHost', () => {
     expect(host.state.connection.phase).toBe('online');
   });
 });
+
+describe('PeerHost: unchanged settings', () => {
+  it('saving the settings in force keeps the connection as it is', async () => {
+    lastPeer().emit('open', identity.peerId);
+    const created = peers.length;
+
+    expect(await host.handlers.saveSettings(structuredClone(settings))).toEqual({ saved: true });
+
+    expect(peers).toHaveLength(created);
+    expect(lastPeer().calls).not.toContain('destroy');
+    expect(host.state.connection.phase).toBe('online');
+  });
+});

@@ -152,6 +152,9 @@ export class PeerHost {
     saveSettings: async (input) => {
       const checked = validateSettings(input);
       if (!checked.ok) return { saved: false, errors: checked.errors };
+      // Saving what is already in force changes nothing: no reason to drop the connection.
+      if (JSON.stringify(checked.settings) === JSON.stringify(this.#settings))
+        return { saved: true };
       await this.#options.saveSettings(checked.settings);
       this.#settings = checked.settings;
       logger.info('settings-saved', { server: checked.settings.server.host });
