@@ -212,6 +212,8 @@ export class ChatService {
   // ---- the links ----
 
   linkOpened(peerId: string): void {
+    // Presence first: the contact is online now, whatever catching up follows.
+    this.#changed();
     void this.#serial(peerId, async () => {
       const contact = this.#contacts.get(peerId);
       if (contact?.status === 'outgoing') this.#sendFrame(peerId, this.#requestFrame());
