@@ -41,6 +41,8 @@ class Network {
   readonly #prefix = `chat-service-test-${crypto.randomUUID()}`;
   readonly #parties = new Map<string, Party>();
   readonly #links = new Map<string, number>();
+  /** Links whose frames stay on the wire until released (or lost when the link drops). */
+  readonly #held = new Map<string, (() => void)[]>();
   #linkCount = 0;
   #inFlight = 0;
   #storeCalls = 0;
@@ -83,7 +85,19 @@ class Network {
     b.service.linkOpened(a.id);
   }
 
+  /** Keeps frames on the wire between a and b until `release` (or until the link drops). */
+  hold(a: Party, b: Party): void {
+    this.#held.set(linkKey(a, b), []);
+  }
+
+  release(a: Party, b: Party): void {
+    const frames = this.#held.get(linkKey(a, b)) ?? [];
+    this.#held.delete(linkKey(a, b));
+    for (const deliver of frames) deliver();
+  }
+
   down(a: Party, b: Party): void {
+    this.release(a, b);
     this.#links.delete(linkKey(a, b));
     a.service.linkClosed();
     b.service.linkClosed();
@@ -136,12 +150,16 @@ class Network {
         if (link === undefined || !target) return false;
         party.sent.push({ to: peerId, frame });
         this.#inFlight += 1;
-        setTimeout(() => {
-          this.#inFlight -= 1;
-          // A frame still on the wire when its link went down is lost.
-          if (this.#links.get(linkKey(party, target)) === link)
-            target.service.frameArrived(party.id, frame);
-        }, 0);
+        const arrive = () =>
+          setTimeout(() => {
+            this.#inFlight -= 1;
+            // A frame still on the wire when its link went down is lost.
+            if (this.#links.get(linkKey(party, target)) === link)
+              target.service.frameArrived(party.id, frame);
+          }, 0);
+        const held = this.#held.get(linkKey(party, target));
+        if (held) held.push(arrive);
+        else arrive();
         return true;
       },
       setWanted: (peerIds) => party.wanted.push([...peerIds]),
@@ -556,6 +574,7 @@ describe('ChatService: messages', () => {
 
   it('sends again what was lost on the wire when the link dropped', async () => {
     await befriend();
+    net.hold(alice, bob);
     const written = [await send(alice, BOB, 'one'), await send(alice, BOB, 'two')];
     net.down(alice, bob);
     await net.settle();
