@@ -1,3 +1,4 @@
+import { cleanName } from '../contacts/clean-name.ts';
 import type { Contact, ContactSummary } from '../contacts/contact.ts';
 import { normalizePeerId } from '../host/peer-identity.ts';
 import { logger } from '../log.ts';
@@ -446,14 +447,4 @@ export class ChatService {
     );
     return next;
   }
-}
-
-/** Names are shown to people: one line, no control characters, bounded. */
-function cleanName(name: unknown): string {
-  return typeof name === 'string'
-    ? name
-        .replace(/[\p{Cc}\p{Cf}]/gu, '')
-        .trim()
-        .slice(0, 64)
-    : '';
 }

@@ -3,7 +3,8 @@ import type { ChatMessage } from '../chat/chat-message.ts';
 import { ChatService } from '../chat/chat-service.ts';
 import type { ChatStore } from '../chat/chat-store.ts';
 import { ContactLinks } from '../contacts/contact-links.ts';
-import { displayName, MAX_NAME_LENGTH, type Contact } from '../contacts/contact.ts';
+import { cleanName } from '../contacts/clean-name.ts';
+import { displayName, type Contact } from '../contacts/contact.ts';
 import { logger } from '../log.ts';
 import type { HostPlatform } from '../platform/host-platform.ts';
 import { MESSAGE_NOTIFICATION_PREFIX } from '../platform/platform-request.ts';
@@ -239,10 +240,7 @@ export function cleanPreferences(input: unknown): Preferences | null {
   )
     return null;
   return {
-    displayName: candidate.displayName
-      .replace(/[\p{Cc}\p{Cf}]/gu, '')
-      .trim()
-      .slice(0, MAX_NAME_LENGTH),
+    displayName: cleanName(candidate.displayName),
     notificationsMuted: candidate.notificationsMuted,
   };
 }
