@@ -85,6 +85,7 @@ describe('PeerHost', () => {
 
   it('refuses invalid settings field by field, and changes nothing', async () => {
     lastPeer().emit('open', identity.peerId);
+    await Promise.resolve(); // states are pushed once per turn of the event loop
     const before = published.length;
 
     const result = await host.handlers.saveSettings({

@@ -60,6 +60,7 @@ export class PeerHost {
   #preferences: Preferences;
   #connection: ConnectionState;
   #badge = -1;
+  #publishQueued = false;
 
   constructor(options: PeerHostOptions) {
     this.#options = options;
@@ -220,7 +221,21 @@ export class PeerHost {
     });
   }
 
+  /**
+   * Tells the views the state, once per turn of the event loop: one message often changes
+   * it several times in a row (stored, sent, unread, presence), and each push costs every
+   * open view a render.
+   */
   #publish(): void {
+    if (this.#publishQueued) return;
+    this.#publishQueued = true;
+    queueMicrotask(() => {
+      this.#publishQueued = false;
+      this.#publishNow();
+    });
+  }
+
+  #publishNow(): void {
     const state = this.state;
     if (state.unreadTotal !== this.#badge) {
       this.#badge = state.unreadTotal;
