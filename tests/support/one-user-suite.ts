@@ -31,10 +31,6 @@ export function oneUserSuite(name: string): OneUserSuite {
     await server?.stop();
   });
 
-  const ready = <T>(value: T | undefined, what: string): T => {
-    if (value === undefined) throw new Error(`${what} is not set up (did beforeAll fail?)`);
-    return value;
-  };
   return {
     get server() {
       return ready(server, 'the signaling server');
@@ -46,4 +42,10 @@ export function oneUserSuite(name: string): OneUserSuite {
       return ready(alice, 'Alice');
     },
   };
+}
+
+/** A suite's field, read in a test: there, or a clear word that setting it up failed. */
+export function ready<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`${what} is not set up (did beforeAll fail?)`);
+  return value;
 }

@@ -6,6 +6,7 @@ import { ChromiumProfile } from './chromium-profile.ts';
 import { keepLogs } from './diagnostics.ts';
 import { bringOnline, type OnlineUser } from './online-user.ts';
 import { SignalingServer } from './signaling-server.ts';
+import { ready } from './one-user-suite.ts';
 
 export interface TwoUserSuite {
   readonly server: SignalingServer;
@@ -53,10 +54,6 @@ export function twoUserSuite(name: string, options: TwoUserOptions = {}): TwoUse
     await server?.stop();
   });
 
-  const ready = <T>(value: T | undefined, what: string): T => {
-    if (value === undefined) throw new Error(`${what} is not set up (did beforeAll fail?)`);
-    return value;
-  };
   return {
     get server() {
       return ready(server, 'the signaling server');
