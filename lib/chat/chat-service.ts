@@ -46,6 +46,8 @@ export class ChatService {
   readonly #contacts = new Map<string, Contact>();
   #unread = new Map<string, number>();
   #last = new Map<string, ChatMessage>();
+  /** Outgoing messages handed to a link and not yet acknowledged, by id. */
+  readonly #onTheWire = new Map<string, ChatMessage>();
   /** Serializes work per peer, so frames and intents apply in the order they came. */
   readonly #queues = new Map<string, Promise<unknown>>();
 
@@ -330,8 +332,17 @@ export class ChatService {
   }
 
   async #receiveReceipt(peerId: string, receipt: ReceiptFrame): Promise<void> {
+    // Messages on the wire are known in memory: show their progress at once, store it after.
+    const shown = new Set<string>();
+    for (const id of receipt.ids) {
+      const message = this.#onTheWire.get(id);
+      if (message?.peerId !== peerId) continue;
+      this.#onTheWire.delete(id);
+      shown.add(id);
+      this.#remember({ ...message, state: receipt.state });
+    }
     const changed = await this.#options.store.advanceOutgoing(peerId, receipt.ids, receipt.state);
-    for (const message of changed) this.#remember(message);
+    for (const message of changed) if (!shown.has(message.id)) this.#remember(message);
   }
 
   async #markRead(peerId: string): Promise<void> {
@@ -360,9 +371,16 @@ export class ChatService {
       text: message.text,
       sentAt: message.sentAt,
     };
-    if (!this.#sendFrame(message.peerId, frame) || message.state !== 'sending') return message;
+    if (!this.#sendFrame(message.peerId, frame)) return message;
+    if (message.state !== 'sending') {
+      this.#onTheWire.set(message.id, message);
+      return message;
+    }
     const [sent] = await this.#options.store.advanceOutgoing(message.peerId, [message.id], 'sent');
-    if (sent) this.#remember(sent);
+    if (sent) {
+      this.#onTheWire.set(sent.id, sent);
+      this.#remember(sent);
+    }
     return sent ?? message;
   }
 
@@ -420,6 +438,8 @@ export class ChatService {
 
   /** Drops a contact from memory and from the links (the store is the caller's). */
   #forget(peerId: string): void {
+    for (const [id, message] of this.#onTheWire)
+      if (message.peerId === peerId) this.#onTheWire.delete(id);
     this.#contacts.delete(peerId);
     this.#unread.delete(peerId);
     this.#last.delete(peerId);
