@@ -6,6 +6,17 @@
  */
 export type MessageState = 'sending' | 'sent' | 'delivered' | 'read' | 'received';
 
+/** What a receipt, or handing a message to the link, can move an outgoing message to. */
+export type OutgoingProgress = Extract<MessageState, 'sent' | 'delivered' | 'read'>;
+
+/** How far an outgoing message has got; its state only ever moves right. */
+const OUTGOING_PROGRESS: readonly MessageState[] = ['sending', 'sent', 'delivered', 'read'];
+
+/** Whether `state` is further along than `than`, for an outgoing message. */
+export function isFurther(state: MessageState, than: MessageState): boolean {
+  return OUTGOING_PROGRESS.indexOf(state) > OUTGOING_PROGRESS.indexOf(than);
+}
+
 export interface ChatMessage {
   /** UUID chosen by the sender; the same on both sides, the key for exactly-once. */
   id: string;

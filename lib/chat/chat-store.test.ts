@@ -311,6 +311,32 @@ describe('advanceOutgoing', () => {
   });
 });
 
+describe('advanceOutgoingEach', () => {
+  it('moves each message to a state of its own, in one call, still never backward', async () => {
+    const store = await openStore();
+    const one = await store.addOutgoing(ALICE, 'one', NOW);
+    const two = await store.addOutgoing(ALICE, 'two', NOW);
+    const three = await store.addOutgoing(ALICE, 'three', NOW);
+    await store.advanceOutgoing(ALICE, [three.id], 'read');
+
+    const changed = await store.advanceOutgoingEach(ALICE, [
+      [one.id, 'sent'],
+      [two.id, 'delivered'],
+      [three.id, 'delivered'],
+    ]);
+
+    expect(changed).toEqual([
+      { ...one, state: 'sent' },
+      { ...two, state: 'delivered' },
+    ]);
+    expect((await store.conversation(ALICE, 10)).map((message) => message.state)).toEqual([
+      'sent',
+      'delivered',
+      'read',
+    ]);
+  });
+});
+
 describe('markConversationRead', () => {
   it("marks this conversation's received messages read, once, and nothing else", async () => {
     const store = await openStore();

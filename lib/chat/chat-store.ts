@@ -1,14 +1,11 @@
-import { openDB, type IDBPDatabase, type IDBPObjectStore } from 'idb';
+import { openDB, type IDBPDatabase } from 'idb';
 import type { Contact } from '../contacts/contact.ts';
 import { logger } from '../log.ts';
-import type { ChatMessage, MessageState } from './chat-message.ts';
+import { isFurther, type ChatMessage, type OutgoingProgress } from './chat-message.ts';
 import { ChatStoreConflict } from './chat-store-conflict.ts';
-import { DB_VERSION, upgradeChatDb, type ChatDb, type CounterKey } from './chat-store-schema.ts';
+import { DB_VERSION, upgradeChatDb, type ChatDb } from './chat-store-schema.ts';
 
 export { ChatStoreConflict } from './chat-store-conflict.ts';
-
-/** How far an outgoing message has got; its state only ever moves right. */
-const OUTGOING_PROGRESS: readonly MessageState[] = ['sending', 'sent', 'delivered', 'read'];
 
 /** A chat frame's fields, as the host decoded them from the peer. */
 export interface IncomingFrame {
@@ -26,15 +23,6 @@ function conversationRange(peerId: string): IDBKeyRange {
 /** Every unread message in the `by-state` index: [peerId] ends the key, and arrays sort after strings. */
 const UNREAD_RANGE = IDBKeyRange.bound(['in', 'received'], ['in', 'received', []]);
 
-type MetaStore = IDBPObjectStore<ChatDb, ArrayLike<'messages' | 'meta'>, 'meta', 'readwrite'>;
-
-/** Hands out the next number of a counter. Atomic because readwrite transactions on `meta` never overlap. */
-async function takeNext(meta: MetaStore, key: CounterKey): Promise<number> {
-  const next = ((await meta.get(key)) ?? 0) + 1;
-  await meta.put(next, key);
-  return next;
-}
-
 /**
  * Contacts and chat history in IndexedDB, the one storage Chrome's offscreen document
  * (where the host runs) has. Every method is one transaction, so concurrent calls and
@@ -42,9 +30,24 @@ async function takeNext(meta: MetaStore, key: CounterKey): Promise<number> {
  */
 export class ChatStore {
   readonly #db: IDBPDatabase<ChatDb>;
+  /**
+   * The counters of `meta`, kept in memory too: the host is the only writer, and reading
+   * them back would cost a round trip to the storage process on every message. Each is
+   * bumped before its transaction commits; one that fails leaves a gap, never a repeat.
+   * (Were a second writer ever to appear, the unique `by-conversation` index would make
+   * its clashing writes fail rather than mix two messages up.)
+   */
+  #lastLocalOrder: number;
+  readonly #lastOutgoingSeq: Map<string, number>;
 
-  private constructor(db: IDBPDatabase<ChatDb>) {
+  private constructor(
+    db: IDBPDatabase<ChatDb>,
+    lastLocalOrder: number,
+    lastOutgoingSeq: Map<string, number>,
+  ) {
     this.#db = db;
+    this.#lastLocalOrder = lastLocalOrder;
+    this.#lastOutgoingSeq = lastOutgoingSeq;
   }
 
   static async open(databaseName = 'parley-chat'): Promise<ChatStore> {
@@ -58,7 +61,22 @@ export class ChatStore {
       },
       terminated: () => logger.error('chat-store-terminated', { databaseName }),
     });
-    return new ChatStore(db);
+    const meta = db.transaction('meta').store;
+    const seqRange = IDBKeyRange.bound(['last-outgoing-seq'], ['last-outgoing-seq', []]);
+    const [lastLocalOrder, seqKeys, seqs] = await Promise.all([
+      meta.get('last-local-order'),
+      meta.getAllKeys(seqRange),
+      meta.getAll(seqRange),
+    ]);
+    const lastOutgoingSeq = new Map(
+      seqKeys.map((key, i) => [(key as [string, string])[1], seqs[i]!] as const),
+    );
+    return new ChatStore(db, lastLocalOrder ?? 0, lastOutgoingSeq);
+  }
+
+  /** The next localOrder: arrival or creation order on this device. */
+  #takeLocalOrder(): number {
+    return ++this.#lastLocalOrder;
   }
 
   close(): void {
@@ -81,6 +99,7 @@ export class ChatStore {
   async deleteContact(peerId: string): Promise<void> {
     const tx = this.#db.transaction(['contacts', 'messages', 'meta'], 'readwrite');
     await tx.objectStore('contacts').delete(peerId);
+    this.#lastOutgoingSeq.delete(peerId);
     await tx.objectStore('meta').delete(['last-outgoing-seq', peerId]);
     const byConversation = tx.objectStore('messages').index('by-conversation');
     let cursor = await byConversation.openCursor(conversationRange(peerId));
@@ -91,23 +110,33 @@ export class ChatStore {
     await tx.done;
   }
 
-  /** Stores a new outgoing message as 'sending', with the next seq and localOrder. */
+  /**
+   * Stores a new outgoing message as 'sending', with the next seq and localOrder.
+   * This write is on every message's critical path, so it reads nothing and its requests
+   * go out together: each awaited request is a round trip to the storage process.
+   */
   async addOutgoing(peerId: string, text: string, now: number): Promise<ChatMessage> {
-    const tx = this.#db.transaction(['messages', 'meta'], 'readwrite');
-    const meta = tx.objectStore('meta');
+    const seq = (this.#lastOutgoingSeq.get(peerId) ?? 0) + 1;
+    this.#lastOutgoingSeq.set(peerId, seq);
     const message: ChatMessage = {
       id: crypto.randomUUID(),
       peerId,
       direction: 'out',
       text,
       sentAt: now,
-      seq: await takeNext(meta, ['last-outgoing-seq', peerId]),
-      localOrder: await takeNext(meta, 'last-local-order'),
+      seq,
+      localOrder: this.#takeLocalOrder(),
       state: 'sending',
     };
+    const tx = this.#db.transaction(['messages', 'meta'], 'readwrite');
+    const meta = tx.objectStore('meta');
     // `add`, not `put`: an ID that somehow exists already must fail, not overwrite.
-    await tx.objectStore('messages').add(message);
-    await tx.done;
+    await Promise.all([
+      tx.objectStore('messages').add(message),
+      meta.put(message.seq, ['last-outgoing-seq', peerId]),
+      meta.put(message.localOrder, 'last-local-order'),
+      tx.done,
+    ]);
     return message;
   }
 
@@ -138,11 +167,14 @@ export class ChatStore {
       text: frame.text,
       sentAt: frame.sentAt,
       seq: frame.seq,
-      localOrder: await takeNext(tx.objectStore('meta'), 'last-local-order'),
+      localOrder: this.#takeLocalOrder(),
       state: 'received',
     };
-    await messages.add(message);
-    await tx.done;
+    await Promise.all([
+      messages.add(message),
+      tx.objectStore('meta').put(message.localOrder, 'last-local-order'),
+      tx.done,
+    ]);
     return { message, duplicate: false };
   }
 
@@ -151,22 +183,35 @@ export class ChatStore {
    * IDs that are unknown, incoming or another conversation's are ignored: receipts
    * come from the peer. Returns the messages that changed.
    */
-  async advanceOutgoing(
+  advanceOutgoing(
     peerId: string,
     ids: readonly string[],
-    state: 'sent' | 'delivered' | 'read',
+    state: OutgoingProgress,
   ): Promise<ChatMessage[]> {
+    return this.advanceOutgoingEach(
+      peerId,
+      ids.map((id) => [id, state]),
+    );
+  }
+
+  /** As `advanceOutgoing`, with a state of its own for each message, in one transaction. */
+  async advanceOutgoingEach(
+    peerId: string,
+    progress: Iterable<readonly [id: string, state: OutgoingProgress]>,
+  ): Promise<ChatMessage[]> {
+    const wanted = new Map(progress);
     const tx = this.#db.transaction('messages', 'readwrite');
+    const ids = [...wanted.keys()];
+    // All reads go out at once: each awaited request is a round trip to the storage process.
+    const found = await Promise.all(ids.map((id) => tx.store.get(id)));
     const changed: ChatMessage[] = [];
-    for (const id of new Set(ids)) {
-      const message = await tx.store.get(id);
+    for (const message of found) {
       if (!message || message.peerId !== peerId || message.direction !== 'out') continue;
-      if (OUTGOING_PROGRESS.indexOf(state) <= OUTGOING_PROGRESS.indexOf(message.state)) continue;
-      const advanced: ChatMessage = { ...message, state };
-      await tx.store.put(advanced);
-      changed.push(advanced);
+      const state = wanted.get(message.id)!;
+      if (!isFurther(state, message.state)) continue;
+      changed.push({ ...message, state });
     }
-    await tx.done;
+    await Promise.all([...changed.map((message) => tx.store.put(message)), tx.done]);
     return changed;
   }
 
