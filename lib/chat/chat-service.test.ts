@@ -108,11 +108,36 @@ class Network {
     to.service.frameArrived(from, data);
   }
 
-  /** Waits until no frame is in flight and neither store has work pending. */
-  async settle(): Promise<void> {
+  /**
+   * The party's host dies and starts again: whatever it had not stored yet is lost
+   * (its outgoing messages' progress is stored a little behind; see ProgressWriter).
+   */
+  async crash(party: Party): Promise<void> {
+    await this.settle({ storeProgress: false });
+    const dead = party.service;
+    party.store.close();
+    // What the dead host had not stored never will be: its write fails on the closed
+    // database (and logs so), which also clears the timer that stands for it.
+    const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    await dead.flushProgress();
+    error.mockRestore();
+    party.store = await this.#openStore(party.id);
+    party.service = this.#serviceFor(party);
+    await party.service.start();
+  }
+
+  /**
+   * Waits until no frame is in flight and neither store has work pending. Progress not
+   * yet stored is stored at once unless `storeProgress` is false.
+   */
+  async settle({ storeProgress = true } = {}): Promise<void> {
     for (let turns = 0, idle = 0; idle < 3; turns++) {
       if (turns > 5_000) throw new Error('the parties never settled');
       await new Promise((resolve) => setTimeout(resolve, 0));
+      if (storeProgress)
+        await Promise.all(
+          [...this.#parties.values()].map((party) => party.service.flushProgress()),
+        );
       idle = this.#inFlight === 0 && this.#storeCalls === 0 ? idle + 1 : 0;
     }
   }
@@ -689,6 +714,27 @@ describe('ChatService: messages', () => {
       expect.objectContaining({ id: pending.id, text: 'after the restart' }),
     );
     expect(await stateOf(alice, BOB, pending.id)).toBe('delivered');
+  });
+
+  it('recovers the progress it had not stored yet when its host died: resent, stored once', async () => {
+    await befriend();
+    const message = await send(alice, BOB, 'delivered, not yet stored as such');
+    await net.settle({ storeProgress: false });
+    expect(alice.events).toContainEqual({
+      type: 'message',
+      message: expect.objectContaining({ id: message.id, state: 'delivered' }),
+    });
+    expect(await stateOf(alice, BOB, message.id)).toBe('delivered');
+
+    net.down(alice, bob);
+    await net.crash(alice);
+    expect(await stateOf(alice, BOB, message.id)).toBe('sending');
+    net.up(alice, bob);
+    await net.settle();
+
+    expect(sentFrames(alice, 'chat').filter((frame) => frame.id === message.id)).toHaveLength(2);
+    expect(await stateOf(alice, BOB, message.id)).toBe('delivered');
+    expect((await history(bob, ALICE)).map((stored) => stored.id)).toEqual([message.id]);
   });
 });
 

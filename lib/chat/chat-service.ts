@@ -7,8 +7,14 @@ import { decodeFrame } from '../wire/decode-frame.ts';
 import { encodeFrame } from '../wire/encode-frame.ts';
 import { MAX_RECEIPT_IDS } from '../wire/wire-schema.ts';
 import type { ChatFrame, ReceiptFrame, WireMessage } from '../wire/wire-message.ts';
-import { MAX_MESSAGE_LENGTH, type ChatMessage } from './chat-message.ts';
+import {
+  isFurther,
+  MAX_MESSAGE_LENGTH,
+  type ChatMessage,
+  type MessageState,
+} from './chat-message.ts';
 import { ChatStoreConflict, type ChatStore } from './chat-store.ts';
+import { ProgressWriter } from './progress-writer.ts';
 
 /** What the chat service needs from the links to contacts (see ContactLinks). */
 export interface ChatTransport {
@@ -48,11 +54,20 @@ export class ChatService {
   #last = new Map<string, ChatMessage>();
   /** Outgoing messages handed to a link and not yet acknowledged, by id. */
   readonly #onTheWire = new Map<string, ChatMessage>();
+  /** Outgoing messages whose progress views were told of before it was stored, by id. */
+  readonly #announced = new Map<string, MessageState>();
+  readonly #progress: ProgressWriter;
   /** Serializes work per peer, so frames and intents apply in the order they came. */
   readonly #queues = new Map<string, Promise<unknown>>();
 
   constructor(options: ChatServiceOptions) {
     this.#options = options;
+    this.#progress = new ProgressWriter(options.store, (changed) => this.#progressStored(changed));
+  }
+
+  /** Stores the progress of outgoing messages that is still waiting to be written. */
+  flushProgress(): Promise<void> {
+    return this.#progress.flush();
   }
 
   async start(): Promise<void> {
@@ -194,7 +209,7 @@ export class ChatService {
         return fail('You can only write to your contacts.');
       const stored = await this.#options.store.addOutgoing(peerId, text, Date.now());
       this.#remember(stored);
-      const message = contact.status === 'accepted' ? await this.#transmit(stored) : stored;
+      const message = contact.status === 'accepted' ? this.#transmit(stored) : stored;
       this.#changed();
       return { ok: true, message };
     });
@@ -202,7 +217,9 @@ export class ChatService {
 
   conversation(peerId: string, limit: number): Promise<ChatMessage[]> {
     const bounded = Math.max(1, Math.min(500, Math.floor(Number(limit) || 200)));
-    return this.#options.store.conversation(peerId, bounded);
+    return this.#options.store
+      .conversation(peerId, bounded)
+      .then((messages) => this.#progress.overlay(messages));
   }
 
   /** The views' visible conversations changed: what is on screen is now read. */
@@ -299,7 +316,7 @@ export class ChatService {
         else this.#dropped(peerId, message);
         return;
       case 'receipt':
-        if (status === 'accepted') await this.#receiveReceipt(peerId, message);
+        if (status === 'accepted') this.#receiveReceipt(peerId, message);
         else this.#dropped(peerId, message);
         return;
     }
@@ -331,18 +348,15 @@ export class ChatService {
     this.#changed();
   }
 
-  async #receiveReceipt(peerId: string, receipt: ReceiptFrame): Promise<void> {
+  #receiveReceipt(peerId: string, receipt: ReceiptFrame): void {
     // Messages on the wire are known in memory: show their progress at once, store it after.
-    const shown = new Set<string>();
     for (const id of receipt.ids) {
       const message = this.#onTheWire.get(id);
       if (message?.peerId !== peerId) continue;
       this.#onTheWire.delete(id);
-      shown.add(id);
-      this.#remember({ ...message, state: receipt.state });
+      this.#announce({ ...message, state: receipt.state });
     }
-    const changed = await this.#options.store.advanceOutgoing(peerId, receipt.ids, receipt.state);
-    for (const message of changed) if (!shown.has(message.id)) this.#remember(message);
+    this.#progress.record(peerId, receipt.ids, receipt.state);
   }
 
   async #markRead(peerId: string): Promise<void> {
@@ -362,7 +376,7 @@ export class ChatService {
   }
 
   /** Hands a stored outgoing message to the link; it becomes `sent` if the link took it. */
-  async #transmit(message: ChatMessage): Promise<ChatMessage> {
+  #transmit(message: ChatMessage): ChatMessage {
     const frame: ChatFrame = {
       v: 1,
       type: 'chat',
@@ -372,22 +386,37 @@ export class ChatService {
       sentAt: message.sentAt,
     };
     if (!this.#sendFrame(message.peerId, frame)) return message;
-    if (message.state !== 'sending') {
-      this.#onTheWire.set(message.id, message);
-      return message;
+    const sent: ChatMessage = message.state === 'sending' ? { ...message, state: 'sent' } : message;
+    this.#onTheWire.set(sent.id, sent);
+    if (sent !== message) {
+      this.#announce(sent);
+      this.#progress.record(sent.peerId, [sent.id], 'sent');
     }
-    const [sent] = await this.#options.store.advanceOutgoing(message.peerId, [message.id], 'sent');
-    if (sent) {
-      this.#onTheWire.set(sent.id, sent);
-      this.#remember(sent);
+    return sent;
+  }
+
+  /** Tells views of an outgoing message's progress that is not stored yet. */
+  #announce(message: ChatMessage): void {
+    this.#announced.set(message.id, message.state);
+    this.#remember(message);
+  }
+
+  /** Progress was stored: views hear of what they were not told of already. */
+  #progressStored(changed: ChatMessage[]): void {
+    for (const message of changed) {
+      const announced = this.#announced.get(message.id);
+      if (announced === message.state) this.#announced.delete(message.id);
+      if (!announced || isFurther(message.state, announced)) this.#remember(message);
     }
-    return sent ?? message;
   }
 
   async #resendUndelivered(peerId: string): Promise<void> {
-    for (const message of await this.#options.store.undelivered(peerId)) {
+    const stored = await this.#options.store.undelivered(peerId);
+    // Progress not yet written may say a message was delivered after all.
+    for (const message of this.#progress.overlay(stored)) {
+      if (message.state !== 'sending' && message.state !== 'sent') continue;
       if (!this.#options.transport.isOnline(peerId)) return;
-      await this.#transmit(message);
+      this.#transmit(message);
     }
   }
 
@@ -440,6 +469,7 @@ export class ChatService {
   #forget(peerId: string): void {
     for (const [id, message] of this.#onTheWire)
       if (message.peerId === peerId) this.#onTheWire.delete(id);
+    this.#progress.forget(peerId);
     this.#contacts.delete(peerId);
     this.#unread.delete(peerId);
     this.#last.delete(peerId);
