@@ -22,6 +22,7 @@ import { normalizePeerId, type PeerIdentity } from './peer-identity.ts';
 import { probePeer } from './presence-probe.ts';
 import { SignalingSession, type CreatePeer } from './signaling-session.ts';
 import { ViewRegistry, type ViewPort } from './view-registry.ts';
+import { throttleLatest } from './throttle-latest.ts';
 
 export interface PeerHostOptions {
   identity: PeerIdentity;
@@ -35,6 +36,9 @@ export interface PeerHostOptions {
 }
 
 export const DEFAULT_PREFERENCES: Preferences = { displayName: '', notificationsMuted: false };
+
+/** The toolbar badge changes at most this often (see #setBadge). */
+const BADGE_INTERVAL_MS = 250;
 
 /**
  * A presence check from another peer (metadata kind 'probe') is closed after this long;
@@ -60,6 +64,13 @@ export class PeerHost {
   #preferences: Preferences;
   #connection: ConnectionState;
   #badge = -1;
+  /**
+   * In Chrome every badge change is a message to the service worker; a burst of messages
+   * would send one each. The count on the icon may lag a burst by up to this long.
+   */
+  readonly #setBadge = throttleLatest(BADGE_INTERVAL_MS, (count: number) =>
+    this.#options.platform.request({ op: 'badge', count }),
+  );
   #publishQueued = false;
 
   constructor(options: PeerHostOptions) {
@@ -239,7 +250,7 @@ export class PeerHost {
     const state = this.state;
     if (state.unreadTotal !== this.#badge) {
       this.#badge = state.unreadTotal;
-      this.#options.platform.request({ op: 'badge', count: state.unreadTotal });
+      this.#setBadge(state.unreadTotal);
     }
     for (const listener of this.#stateListeners) listener(state);
   }
