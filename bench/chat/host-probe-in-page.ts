@@ -37,7 +37,23 @@ export interface InPageProbe {
    * state to `peerId` showing online (the link open, the new link's work done).
    */
   comeOnlineAndTime(peerId: string, settings: Settings, timeoutMs: number): Promise<number>;
+  /**
+   * A reference, not Parley: `count` readwrite transactions with strict durability, one
+   * after another, each putting one record shaped like a received chat message from
+   * `peerId` into a scratch database, each timed until 'complete'.
+   */
+  strictWrites(peerId: string, count: number): Promise<number[]>;
+  /** Closes and deletes the scratch database of `strictWrites`. */
+  dropScratch(): Promise<void>;
+  /**
+   * A reference: `count` `getState` requests, one after another, each timed until its
+   * answer arrives; one view ↔ host hop that the host answers from memory.
+   */
+  hops(count: number, timeoutMs: number): Promise<number[]>;
 }
+
+/** The database `strictWrites` writes to: in the host's origin, apart from the host's own. */
+export const SCRATCH_DATABASE = 'parley-bench-scratch';
 
 /** The page's global object, with the probe on it (evaluated code must name it inline). */
 export type ProbeGlobal = { parleyBench: InPageProbe };
@@ -47,7 +63,13 @@ export type ProbeGlobal = { parleyBench: InPageProbe };
  * listens to the channel from the moment it is installed, so no event is missed between
  * a request and the wait for its outcome.
  */
-export function installProbe(channelName: string): void {
+export function installProbe({
+  channelName,
+  scratchDatabase,
+}: {
+  channelName: string;
+  scratchDatabase: string;
+}): void {
   type Message = {
     kind?: string;
     id?: string;
@@ -180,9 +202,68 @@ export function installProbe(channelName: string): void {
       };
     });
 
+  /** Resolves when `request` succeeds, and rejects with its error. */
+  const settled = <T>(request: IDBRequest<T>) =>
+    new Promise<T>((resolve, reject) => {
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+
+  // Opened once, on the first strict write, so no sample includes opening it.
+  let scratch: Promise<IDBDatabase> | null = null;
+  const openScratch = () => {
+    if (!scratch) {
+      const opening = indexedDB.open(scratchDatabase, 1);
+      opening.onupgradeneeded = () =>
+        opening.result.createObjectStore('messages', { keyPath: 'id' });
+      scratch = settled(opening);
+    }
+    return scratch;
+  };
+
   const probe = {
     request,
     waitForContact,
+    async strictWrites(peerId: string, count: number) {
+      const db = await openScratch();
+      const samples: number[] = [];
+      for (let i = 0; i < count; i += 1) {
+        // What B's host stores for a message (a ChatMessage), with a 100-character text.
+        const record = {
+          id: crypto.randomUUID(),
+          peerId,
+          direction: 'in',
+          text: 'x'.repeat(100),
+          sentAt: Date.now(),
+          seq: i + 1,
+          localOrder: i + 1,
+          state: 'received',
+        };
+        const start = performance.now();
+        const tx = db.transaction('messages', 'readwrite', { durability: 'strict' });
+        const committed = new Promise<number>((resolve, reject) => {
+          tx.oncomplete = () => resolve(performance.now());
+          tx.onabort = () => reject(tx.error ?? new Error('the scratch write was aborted'));
+        });
+        tx.objectStore('messages').put(record);
+        samples.push((await committed) - start);
+      }
+      return samples;
+    },
+    async dropScratch() {
+      if (scratch) (await scratch).close();
+      scratch = null;
+      await settled(indexedDB.deleteDatabase(scratchDatabase));
+    },
+    async hops(count: number, timeoutMs: number) {
+      const samples: number[] = [];
+      for (let i = 0; i < count; i += 1) {
+        const start = performance.now();
+        const { at } = await ask('getState', undefined, timeoutMs);
+        samples.push(at - start);
+      }
+      return samples;
+    },
     async roundTrips(peerId: string, count: number, timeoutMs: number) {
       const trips: { sent: number; answered: number; delivered: number }[] = [];
       for (let i = 0; i < count; i += 1) {

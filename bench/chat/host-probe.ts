@@ -12,6 +12,7 @@ import {
 import type { Settings } from '../../lib/settings/settings.ts';
 import {
   installProbe,
+  SCRATCH_DATABASE,
   type ProbeGlobal,
   type RoundTrip,
   type WantedContact,
@@ -29,7 +30,10 @@ export class HostProbe {
 
   /** Installs the probe in `page`, which must be an extension page (same origin as the host). */
   static async attach(page: Page): Promise<HostProbe> {
-    await page.evaluate(installProbe, HOST_CHANNEL);
+    await page.evaluate(installProbe, {
+      channelName: HOST_CHANNEL,
+      scratchDatabase: SCRATCH_DATABASE,
+    });
     return new HostProbe(page);
   }
 
@@ -82,6 +86,34 @@ export class HostProbe {
       ({ peerId, timeoutMs }) =>
         (globalThis as unknown as ProbeGlobal).parleyBench.addAndTime(peerId, timeoutMs),
       { peerId, timeoutMs },
+    );
+  }
+
+  /**
+   * Reference: `count` strict-durability IndexedDB writes of one message-sized record
+   * (from `peerId`) in this page, which shares the host's origin; ms each until committed.
+   */
+  async strictWrites(peerId: string, count: number): Promise<number[]> {
+    return this.page.evaluate(
+      ({ peerId, count }) =>
+        (globalThis as unknown as ProbeGlobal).parleyBench.strictWrites(peerId, count),
+      { peerId, count },
+    );
+  }
+
+  /** Deletes the scratch database `strictWrites` wrote to. */
+  async dropScratch(): Promise<void> {
+    await this.page.evaluate(() =>
+      (globalThis as unknown as ProbeGlobal).parleyBench.dropScratch(),
+    );
+  }
+
+  /** Reference: `count` `getState` requests; ms each from posting to the answer arriving. */
+  async hops(count: number, timeoutMs = 10_000): Promise<number[]> {
+    return this.page.evaluate(
+      ({ count, timeoutMs }) =>
+        (globalThis as unknown as ProbeGlobal).parleyBench.hops(count, timeoutMs),
+      { count, timeoutMs },
     );
   }
 

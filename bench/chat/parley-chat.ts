@@ -51,6 +51,30 @@ export async function messageRoundTrips(
   return a.probe.roundTrips(b.peerId, count);
 }
 
+/** The parts of the floor under any durable round trip, in ms. */
+export interface FloorSamples {
+  /** A strict-durability IndexedDB write of one message-sized record, until committed. */
+  strictWrites: number[];
+  /** One view ↔ host hop: `getState` posted → its answer. */
+  hops: number[];
+}
+
+/**
+ * `count` of each part of the floor, measured in `a`'s page: an extension page runs in
+ * the same renderer process and storage origin as `a`'s host (an offscreen document), so
+ * its write costs what a host's does. The write stands for the one `b`'s host makes
+ * before its 'delivered' receipt; both profiles share this machine and its disk.
+ */
+export async function floorParts(
+  a: ParleyUser,
+  b: ParleyUser,
+  count: number,
+): Promise<FloorSamples> {
+  const strictWrites = await a.probe.strictWrites(b.peerId, count);
+  const hops = await a.probe.hops(count);
+  return { strictWrites, hops };
+}
+
 /**
  * One connect as issue #3 words it, "from the moment a contact is added": `a` forgets
  * `b` (which drops their link; `b` still has `a` as an accepted contact), then adds `b`

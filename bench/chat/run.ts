@@ -1,6 +1,7 @@
 // bench:chat: chat's two figures, message round trip and connect time, through Parley's
 // own host and protocol, against a bare PeerJS DataConnection between the same two
-// browsers. See bench/README.md.
+// browsers; and the floor under any durable round trip, measured in the same run. See
+// bench/README.md.
 //
 //   npm run build:dev && npm run bench:chat
 //
@@ -16,6 +17,7 @@ import { BarePeer, type BareConnect } from './bare-peerjs.ts';
 import {
   addAgainOnce,
   comeOnlineOnce,
+  floorParts,
   makeContacts,
   messageRoundTrips,
   openParleyUser,
@@ -24,13 +26,17 @@ import {
 import { chatReport, type ChatSamples, type RunContext } from './report.ts';
 
 /**
- * Sample counts. Parley and the bare reference take turns (round trips in rounds, connects
- * one each), so a machine that gets busier half-way through weighs on both alike.
+ * Sample counts. Parley and the references take turns (round trips, strict writes and
+ * view ↔ host hops in rounds, connects one each), so a machine that gets busier half-way
+ * through weighs on all alike.
  */
 const COUNTS = {
   warmUpTrips: 50,
   roundTrips: 1000,
   tripRounds: 10,
+  /** Of each part of the round trip's floor: strict IndexedDB writes, view ↔ host hops. */
+  warmUpFloor: 30,
+  floor: 300,
   warmUpConnects: 3,
   connects: 20,
 };
@@ -72,6 +78,8 @@ async function measure(cleanup: Cleanup): Promise<{ samples: ChatSamples; contex
   const samples: ChatSamples = {
     roundTrips: [],
     bareRoundTrips: [],
+    strictWrites: [],
+    hops: [],
     connects: [],
     reconnects: [],
     bareConnects: [],
@@ -80,11 +88,18 @@ async function measure(cleanup: Cleanup): Promise<{ samples: ChatSamples; contex
   };
   await messageRoundTrips(a, b, COUNTS.warmUpTrips);
   await bareA.pings(bareB, COUNTS.warmUpTrips);
+  await floorParts(a, b, COUNTS.warmUpFloor);
   const perRound = COUNTS.roundTrips / COUNTS.tripRounds;
+  const floorPerRound = COUNTS.floor / COUNTS.tripRounds;
   for (let round = 0; round < COUNTS.tripRounds; round += 1) {
     samples.roundTrips.push(...(await messageRoundTrips(a, b, perRound)));
     samples.bareRoundTrips.push(...(await bareA.pings(bareB, perRound)));
+    const floor = await floorParts(a, b, floorPerRound);
+    samples.strictWrites.push(...floor.strictWrites);
+    samples.hops.push(...floor.hops);
   }
+  // On a failure the scratch database goes with the profile, which is always deleted.
+  await a.probe.dropScratch();
   samples.historyMessages = COUNTS.warmUpTrips + COUNTS.roundTrips;
 
   // Reconnects first, while the conversation still has its history; removing the contact
