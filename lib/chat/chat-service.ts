@@ -319,6 +319,9 @@ export class ChatService {
         if (status === 'accepted') this.#receiveReceipt(peerId, message);
         else this.#dropped(peerId, message);
         return;
+      default:
+        // File frames: the host does not transfer files yet (issue #4).
+        logger.info('wire-frame-ignored', { peerId, type: message.type, reason: 'not handled' });
     }
   }
 

@@ -26,5 +26,26 @@ export function encodeFrame(message: WireMessage): string {
       const { v, type, ids, state } = message;
       return JSON.stringify({ v, type, ids, state } satisfies Required<typeof message>);
     }
+    case 'file-offer': {
+      const { v, type, id, name, size } = message;
+      return JSON.stringify({ v, type, id, name, size } satisfies Required<typeof message>);
+    }
+    case 'file-accept': {
+      const { v, type, id, offset, channel } = message;
+      return JSON.stringify({ v, type, id, offset, channel } satisfies Required<typeof message>);
+    }
+    case 'file-decline':
+    case 'file-complete': {
+      const { v, type, id } = message;
+      return JSON.stringify({ v, type, id } satisfies Required<typeof message>);
+    }
+    case 'file-cancel': {
+      const { v, type, id, reason } = message;
+      return JSON.stringify({ v, type, id, reason } satisfies Required<typeof message>);
+    }
+    case 'file-end': {
+      const { v, type, id, sha256 } = message;
+      return JSON.stringify({ v, type, id, sha256 } satisfies Required<typeof message>);
+    }
   }
 }

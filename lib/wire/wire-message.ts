@@ -39,7 +39,81 @@ export interface ReceiptFrame {
   state: 'delivered' | 'read';
 }
 
-export type WireMessage = ContactRequestFrame | ContactAcceptFrame | ChatFrame | ReceiptFrame;
+/** Offers a file; the receiver answers file-accept or file-decline. */
+export interface FileOfferFrame {
+  v: 1;
+  type: 'file-offer';
+  /** The transfer: a UUID the sender chose, the same in every frame about this file. */
+  id: string;
+  /** The sender's name for the file: peer input, cleaned before it is shown or saved. */
+  name: string;
+  /** In bytes. */
+  size: number;
+}
+
+/**
+ * Asks for the file's bytes from `offset` on (0 at first; where the receiver's stored
+ * data ends when resuming), over the negotiated data channel `channel`.
+ */
+export interface FileAcceptFrame {
+  v: 1;
+  type: 'file-accept';
+  id: string;
+  offset: number;
+  channel: number;
+}
+
+export interface FileDeclineFrame {
+  v: 1;
+  type: 'file-decline';
+  id: string;
+}
+
+/** Why a transfer ended without the file: said by whichever side ended it. */
+export type FileCancelReason =
+  /** The user cancelled. */
+  | 'cancelled'
+  /** The sender can no longer read the file: it vanished, changed, or was left behind by a restart. */
+  | 'source-unreadable'
+  /** The receiver ran out of disk space or storage quota. */
+  | 'no-space'
+  /** The bytes received did not hash to the sender's SHA-256. */
+  | 'hash-mismatch'
+  /** Anything else (an error that was logged). */
+  | 'failed';
+
+export interface FileCancelFrame {
+  v: 1;
+  type: 'file-cancel';
+  id: string;
+  reason: FileCancelReason;
+}
+
+/** Sent after the last byte: the SHA-256 of the whole file, lower-case hex. */
+export interface FileEndFrame {
+  v: 1;
+  type: 'file-end';
+  id: string;
+  sha256: string;
+}
+
+/** The receiver has every byte, and they hash to the sender's SHA-256. */
+export interface FileCompleteFrame {
+  v: 1;
+  type: 'file-complete';
+  id: string;
+}
+
+export type FileFrame =
+  | FileOfferFrame
+  | FileAcceptFrame
+  | FileDeclineFrame
+  | FileCancelFrame
+  | FileEndFrame
+  | FileCompleteFrame;
+
+export type WireMessage =
+  ContactRequestFrame | ContactAcceptFrame | ChatFrame | ReceiptFrame | FileFrame;
 
 export type DecodeFailure =
   'not-text' | 'oversized' | 'malformed-json' | 'wrong-version' | 'invalid';

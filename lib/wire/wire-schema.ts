@@ -15,6 +15,18 @@ z.config({ jitless: true });
 /** Receipts are batched; this caps how many ids one frame may acknowledge. */
 export const MAX_RECEIPT_IDS = 200;
 
+/** Longest file name a file-offer may carry, in UTF-16 code units (saving cuts it further). */
+export const MAX_FILE_NAME_LENGTH = 1024;
+
+/**
+ * The stream ids a file's data channel may use. Below 64 is left to PeerJS, whose own
+ * channel takes an id the browser picks; Chromium's SCTP association has 1024 streams.
+ * The peer with the smaller ID picks even ids, the other odd ones, so two transfers
+ * accepted at once in opposite directions never pick the same.
+ */
+export const FIRST_FILE_CHANNEL = 64;
+export const LAST_FILE_CHANNEL = 1023;
+
 /**
  * 8-4-4-4-12 lower-case hex digits (as crypto.randomUUID makes them). Any version: the id
  * only has to be unique. One case only, because ids are compared exactly: a receipt that
@@ -80,11 +92,68 @@ export const receiptSchema = z.strictObject({
   state: z.enum(['delivered', 'read']),
 });
 
+/**
+ * A file's name as offered: any text, control characters included (the receiver cleans
+ * it with safeFileName before showing or saving it), but bounded.
+ */
+const fileName = codeUnits(1, MAX_FILE_NAME_LENGTH);
+
+/** A byte count or offset: a safe integer, so files up to 8 PiB. */
+const byteCount = z.int().min(0);
+
+export const fileOfferSchema = z.strictObject({
+  v: version,
+  type: z.literal('file-offer'),
+  id: messageId,
+  name: fileName,
+  size: byteCount,
+});
+
+export const fileAcceptSchema = z.strictObject({
+  v: version,
+  type: z.literal('file-accept'),
+  id: messageId,
+  offset: byteCount,
+  channel: z.int().min(FIRST_FILE_CHANNEL).max(LAST_FILE_CHANNEL),
+});
+
+export const fileDeclineSchema = z.strictObject({
+  v: version,
+  type: z.literal('file-decline'),
+  id: messageId,
+});
+
+export const fileCancelSchema = z.strictObject({
+  v: version,
+  type: z.literal('file-cancel'),
+  id: messageId,
+  reason: z.enum(['cancelled', 'source-unreadable', 'no-space', 'hash-mismatch', 'failed']),
+});
+
+export const fileEndSchema = z.strictObject({
+  v: version,
+  type: z.literal('file-end'),
+  id: messageId,
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex digits'),
+});
+
+export const fileCompleteSchema = z.strictObject({
+  v: version,
+  type: z.literal('file-complete'),
+  id: messageId,
+});
+
 export const wireMessageSchema = z.discriminatedUnion('type', [
   contactRequestSchema,
   contactAcceptSchema,
   chatSchema,
   receiptSchema,
+  fileOfferSchema,
+  fileAcceptSchema,
+  fileDeclineSchema,
+  fileCancelSchema,
+  fileEndSchema,
+  fileCompleteSchema,
 ]);
 
 // Compile-time guard: `tsc` fails on the line below if the schema and the hand-written
