@@ -1,0 +1,120 @@
+import type { ByteChannel } from './byte-channel.ts';
+import { Interruptions } from './interruptions.ts';
+import { readSlice } from './read-slice.ts';
+import { ChannelClosedError } from './transfer-errors.ts';
+import { waitForDrain } from './wait-for-drain.ts';
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+export interface PumpFileOptions {
+  file: Blob;
+  /** The first byte to send: 0, or where the receiver's stored data ends. */
+  from: number;
+  /** An open channel that carries this file's bytes and nothing else. */
+  channel: ByteChannel;
+  /** Aborting stops the run; the pump rejects with the signal's reason. */
+  signal: AbortSignal;
+  /** Called after every message with the bytes handed to the channel in this run so far. */
+  onProgress?: (bytesSentThisRun: number) => void;
+  /** Bytes per message. Chromium takes at most 256 KiB; the protocol allows 64 KiB. */
+  chunkBytes?: number;
+  /** Bytes per read from the file. */
+  readBytes?: number;
+  /** Sending pauses while more than this is buffered in the channel… */
+  highWater?: number;
+  /** …and resumes when the channel says it has drained to this. */
+  lowWater?: number;
+}
+
+/**
+ * Sends bytes `from` … end of `file` over `channel` as binary messages of at most
+ * `chunkBytes`, in order, at the speed of the channel. Resolves once the last byte has been
+ * handed to the channel, which may still be sending it.
+ *
+ * Back-pressure: when more than `highWater` is buffered, the pump waits for
+ * 'bufferedamountlow' (at `lowWater`) instead of sending, so the channel's buffer never
+ * holds more than `highWater + chunkBytes`. Pausing at 1–4 MiB kept a channel as busy as
+ * 8–16 MiB did, with less held in memory.
+ *
+ * Memory: at most two read slices (the one being sent and the next, read while the first
+ * is sent so that the disk never waits for the channel), plus what the channel buffers.
+ *
+ * Rejects with SourceUnreadableError when the file can no longer be read, with
+ * ChannelClosedError when the channel closes or fails, and with the signal's reason when
+ * aborted. It never closes the channel: that is the caller's to do.
+ */
+export async function pumpFile(options: PumpFileOptions): Promise<void> {
+  const {
+    file,
+    from,
+    channel,
+    signal,
+    onProgress,
+    chunkBytes = 64 * KiB,
+    readBytes = 1 * MiB,
+    highWater = 4 * MiB,
+    lowWater = 1 * MiB,
+  } = options;
+  const size = file.size;
+  if (!Number.isSafeInteger(from) || from < 0 || from > size)
+    throw new RangeError(`Cannot send from byte ${from} of a ${size}-byte file`);
+  checkSizes(chunkBytes, readBytes, highWater, lowWater);
+  signal.throwIfAborted();
+  if (from === size) return;
+  if (channel.readyState === 'connecting')
+    throw new Error('The data channel must be open before the file is sent');
+  if (channel.readyState !== 'open') throw new ChannelClosedError();
+
+  const interruptions = new Interruptions(channel, signal);
+  const readFrom = (start: number) => {
+    const read = readSlice(file, start, Math.min(size, start + readBytes));
+    // If the run ends before this read is used, its failure is nobody's news.
+    read.catch(() => {});
+    return read;
+  };
+  try {
+    channel.bufferedAmountLowThreshold = lowWater;
+    let sent = 0;
+    let next: Promise<ArrayBuffer> | undefined = readFrom(from);
+    while (next) {
+      const slice: ArrayBuffer = await interruptions.wait(next);
+      const end = from + sent + slice.byteLength;
+      next = end < size ? readFrom(end) : undefined;
+      for (let offset = 0; offset < slice.byteLength; offset += chunkBytes) {
+        if (channel.bufferedAmount > highWater) await waitForDrain(channel, interruptions);
+        // An abort or close can also come while no wait is pending (from onProgress, say).
+        interruptions.throwIfInterrupted();
+        const message = new Uint8Array(
+          slice,
+          offset,
+          Math.min(chunkBytes, slice.byteLength - offset),
+        );
+        send(channel, message);
+        sent += message.byteLength;
+        onProgress?.(sent);
+      }
+    }
+  } finally {
+    interruptions.dispose();
+  }
+}
+
+function send(channel: ByteChannel, message: Uint8Array<ArrayBuffer>): void {
+  // A channel that is closing has not said so yet; it will, but not before this send throws.
+  if (channel.readyState !== 'open') throw new ChannelClosedError();
+  try {
+    channel.send(message);
+  } catch (error) {
+    if (channel.readyState !== 'open') throw new ChannelClosedError({ cause: error });
+    throw error;
+  }
+}
+
+function checkSizes(chunkBytes: number, readBytes: number, highWater: number, lowWater: number) {
+  const isCount = (value: number) => Number.isSafeInteger(value) && value >= 0;
+  if (!isCount(chunkBytes) || chunkBytes === 0 || !isCount(readBytes) || readBytes === 0)
+    throw new RangeError(`Cannot send in ${chunkBytes}-byte messages from ${readBytes}-byte reads`);
+  if (!isCount(lowWater) || !isCount(highWater) || lowWater > highWater)
+    throw new RangeError(`Cannot pause above ${highWater} bytes and resume at ${lowWater}`);
+}
