@@ -4,10 +4,24 @@ import { MAX_MESSAGE_LENGTH } from '../chat/chat-message.ts';
 import { MAX_NAME_LENGTH } from '../contacts/contact.ts';
 import { decodeFrame, MAX_DETAIL_LENGTH } from './decode-frame.ts';
 import { encodeFrame } from './encode-frame.ts';
-import { MAX_FRAME_BYTES, type DecodeResult, type WireMessage } from './wire-message.ts';
-import { MAX_RECEIPT_IDS, UUID_PATTERN, wireMessageSchema } from './wire-schema.ts';
+import {
+  MAX_FRAME_BYTES,
+  type DecodeResult,
+  type FileCancelReason,
+  type WireMessage,
+} from './wire-message.ts';
+import {
+  FIRST_FILE_CHANNEL,
+  LAST_FILE_CHANNEL,
+  MAX_FILE_NAME_LENGTH,
+  MAX_RECEIPT_IDS,
+  UUID_PATTERN,
+  wireMessageSchema,
+} from './wire-schema.ts';
 
 const RUNS = { numRuns: 500 };
+/** For properties over validMessage: 125 runs per message type, as many as with four types. */
+const MESSAGE_RUNS = { numRuns: 1250 };
 const REASONS = ['not-text', 'oversized', 'malformed-json', 'wrong-version', 'invalid'];
 
 /** Any single UTF-16 code unit, lone surrogates and control characters included. */
@@ -34,6 +48,43 @@ const seq = fc.oneof(
   fc.maxSafeNat().filter((n) => n >= 1),
 );
 
+/**
+ * File names: any text, control characters and lone surrogates included, and often one of
+ * the longest, among them the largest encoded: every code unit escaped as \uXXXX (6 bytes).
+ */
+const fileName = fc.oneof(
+  { arbitrary: text(MAX_FILE_NAME_LENGTH).filter((value) => value.length > 0), weight: 2 },
+  fc.string({
+    unit: fc.constantFrom('\u0000', '\u001f', '\u007f', '\u0085', '\ud800', '\udfff', '/', '.'),
+    minLength: MAX_FILE_NAME_LENGTH,
+    maxLength: MAX_FILE_NAME_LENGTH,
+  }),
+  fc
+    .constantFrom('\u0000', '\u0001', '\u001f', '\ud800', '\udfff')
+    .map((unit) => unit.repeat(MAX_FILE_NAME_LENGTH)),
+);
+const byteCount = fc.oneof(
+  fc.integer({ min: 0, max: 64 * 1024 * 1024 }),
+  fc.maxSafeNat(),
+  fc.constantFrom(0, Number.MAX_SAFE_INTEGER),
+);
+const channel = fc.oneof(
+  fc.integer({ min: FIRST_FILE_CHANNEL, max: LAST_FILE_CHANNEL }),
+  fc.constantFrom(FIRST_FILE_CHANNEL, LAST_FILE_CHANNEL),
+);
+const cancelReason = fc.constantFrom(
+  ...Object.keys({
+    cancelled: true,
+    'source-unreadable': true,
+    'no-space': true,
+    'hash-mismatch': true,
+    failed: true,
+  } satisfies Record<FileCancelReason, true>),
+) as fc.Arbitrary<FileCancelReason>;
+const sha256 = fc
+  .uint8Array({ minLength: 32, maxLength: 32 })
+  .map((digest) => Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join(''));
+
 const validMessage: fc.Arbitrary<WireMessage> = fc.oneof(
   fc.record({ v: version, type: fc.constant('contact-request' as const), name }),
   fc.record({ v: version, type: fc.constant('contact-accept' as const), name }),
@@ -51,6 +102,29 @@ const validMessage: fc.Arbitrary<WireMessage> = fc.oneof(
     ids: fc.array(uuid, { minLength: 1, maxLength: MAX_RECEIPT_IDS }),
     state: fc.constantFrom('delivered' as const, 'read' as const),
   }),
+  fc.record({
+    v: version,
+    type: fc.constant('file-offer' as const),
+    id: uuid,
+    name: fileName,
+    size: byteCount,
+  }),
+  fc.record({
+    v: version,
+    type: fc.constant('file-accept' as const),
+    id: uuid,
+    offset: byteCount,
+    channel,
+  }),
+  fc.record({ v: version, type: fc.constant('file-decline' as const), id: uuid }),
+  fc.record({
+    v: version,
+    type: fc.constant('file-cancel' as const),
+    id: uuid,
+    reason: cancelReason,
+  }),
+  fc.record({ v: version, type: fc.constant('file-end' as const), id: uuid, sha256 }),
+  fc.record({ v: version, type: fc.constant('file-complete' as const), id: uuid }),
 );
 
 /** Checks the result's shape; on success the message must satisfy the schema. */
@@ -174,7 +248,7 @@ describe('decodeFrame properties', () => {
         const reason = expectedReason(mutation);
         if (reason !== null) expect(result).toMatchObject({ ok: false, reason });
       }),
-      RUNS,
+      MESSAGE_RUNS,
     );
   });
 
@@ -186,7 +260,7 @@ describe('decodeFrame properties', () => {
         expect(encoder.encode(frame).byteLength).toBeLessThanOrEqual(MAX_FRAME_BYTES);
         expect(decodeFrame(frame)).toEqual({ ok: true, message });
       }),
-      RUNS,
+      MESSAGE_RUNS,
     );
   });
 });

@@ -9,20 +9,69 @@ import {
   type ContactAcceptFrame,
   type ContactRequestFrame,
   type DecodeResult,
+  type FileAcceptFrame,
+  type FileCancelFrame,
+  type FileCancelReason,
+  type FileCompleteFrame,
+  type FileDeclineFrame,
+  type FileEndFrame,
+  type FileFrame,
+  type FileOfferFrame,
   type ReceiptFrame,
   type WireMessage,
 } from './wire-message.ts';
-import { MAX_RECEIPT_IDS } from './wire-schema.ts';
+import {
+  FIRST_FILE_CHANNEL,
+  LAST_FILE_CHANNEL,
+  MAX_FILE_NAME_LENGTH,
+  MAX_RECEIPT_IDS,
+} from './wire-schema.ts';
 
 const ID = '0f8fad5b-d9cb-469f-a165-70867728950e';
 const ID_UPPER = ID.toUpperCase();
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+/** SHA-256 of the empty file. */
+const SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+const CANCEL_REASONS: readonly FileCancelReason[] = [
+  'cancelled',
+  'source-unreadable',
+  'no-space',
+  'hash-mismatch',
+  'failed',
+];
 
 const request: ContactRequestFrame = { v: 1, type: 'contact-request', name: 'Alice' };
 const accept: ContactAcceptFrame = { v: 1, type: 'contact-accept', name: 'Bob' };
 const chat: ChatFrame = { v: 1, type: 'chat', id: ID, seq: 1, text: 'Hello', sentAt: 1.7e12 };
 const receipt: ReceiptFrame = { v: 1, type: 'receipt', ids: [ID], state: 'delivered' };
-const VALID: readonly WireMessage[] = [request, accept, chat, receipt];
+const offer: FileOfferFrame = {
+  v: 1,
+  type: 'file-offer',
+  id: ID,
+  name: 'photo.jpg',
+  size: 52428800,
+};
+const fileAccept: FileAcceptFrame = { v: 1, type: 'file-accept', id: ID, offset: 0, channel: 64 };
+const decline: FileDeclineFrame = { v: 1, type: 'file-decline', id: ID };
+const cancel: FileCancelFrame = { v: 1, type: 'file-cancel', id: ID, reason: 'no-space' };
+const end: FileEndFrame = { v: 1, type: 'file-end', id: ID, sha256: SHA256 };
+const complete: FileCompleteFrame = { v: 1, type: 'file-complete', id: ID };
+const FILE_FRAMES: readonly FileFrame[] = [offer, fileAccept, decline, cancel, end, complete];
+const VALID: readonly WireMessage[] = [request, accept, chat, receipt, ...FILE_FRAMES];
+
+/** Ids that are not UUIDs as the contract defines them. */
+const BAD_IDS = [
+  ['empty', ''],
+  ['not hex', 'not-a-uuid-at-all-not-a-uuid-at-all!'],
+  ['no dashes', ID.replaceAll('-', '')],
+  ['braced', `{${ID}}`],
+  ['urn', `urn:uuid:${ID}`],
+  ['a non-hex digit', `g${ID.slice(1)}`],
+  ['one digit short', ID.slice(1)],
+  ['one digit long', `${ID}0`],
+  ['a trailing newline', `${ID}\n`],
+  ['a misplaced dash', `${ID.slice(0, 7)}-${ID.slice(7, 8)}${ID.slice(9)}`],
+] as const;
 
 /** A valid frame, but with one field replaced (or removed, with `undefined`). */
 function withField(base: object, key: string, value: unknown): Record<string, unknown> {
@@ -97,6 +146,37 @@ describe('decodeFrame: valid frames', () => {
   it('refuses UUIDs with upper-case digits, which receipts could not match exactly', () => {
     expectFailure(decodeValue({ ...chat, id: ID_UPPER }), 'invalid');
   });
+
+  it.each(FILE_FRAMES.map((message) => [message.type, message]))(
+    '%s: refuses an upper-case UUID, as other frames about the transfer could not match it',
+    (_, message) => {
+      expectFailure(decodeValue({ ...message, id: ID_UPPER }), 'invalid');
+    },
+  );
+
+  it.each([
+    ['a parent directory', '../../.bashrc'],
+    ['an absolute path', '/etc/passwd'],
+    ['a Windows path', 'C:\\Windows\\system32\\drivers\\etc\\hosts'],
+    ['a dot', '.'],
+    ['a reserved Windows name', 'CON'],
+    ['NUL', 'a\u0000b'],
+    ['line breaks and a tab', 'a\nb\r\n\tc'],
+    ['DEL and C1 controls', 'a\u007f\u0080\u009fb'],
+    ['escape sequences', '\u001b[2Jreport.pdf'],
+    ['a right-to-left override', 'invoice\u202efdp.exe'],
+    ['a lone surrogate', 'a\ud800b'],
+    ['markup', '<img src=x onerror=alert(1)>.png'],
+    ['one space', ' '],
+  ])('accepts a file name with %s: cleaning it is the receiver’s job', (_, name) => {
+    expectOk(decodeValue({ ...offer, name }), { ...offer, name });
+  });
+
+  it('accepts every file-cancel reason', () => {
+    for (const reason of CANCEL_REASONS) {
+      expectOk(decodeValue({ ...cancel, reason }), { ...cancel, reason });
+    }
+  });
 });
 
 describe('decodeFrame: limits', () => {
@@ -168,21 +248,18 @@ describe('decodeFrame: limits', () => {
     expectFailure(decodeFrame(digits), 'invalid');
   });
 
-  it.each([
-    ['empty', ''],
-    ['not hex', 'not-a-uuid-at-all-not-a-uuid-at-all!'],
-    ['no dashes', ID.replaceAll('-', '')],
-    ['braced', `{${ID}}`],
-    ['urn', `urn:uuid:${ID}`],
-    ['a non-hex digit', `g${ID.slice(1)}`],
-    ['one digit short', ID.slice(1)],
-    ['one digit long', `${ID}0`],
-    ['a trailing newline', `${ID}\n`],
-    ['a misplaced dash', `${ID.slice(0, 7)}-${ID.slice(7, 8)}${ID.slice(9)}`],
-  ])('rejects an id that is %s', (_, id) => {
+  it.each(BAD_IDS)('rejects an id that is %s', (_, id) => {
     expectFailure(decodeValue({ ...chat, id }), 'invalid');
     expectFailure(decodeValue({ ...receipt, ids: [id] }), 'invalid');
     expectFailure(decodeValue({ ...receipt, ids: [ID, id] }), 'invalid');
+  });
+
+  it.each(BAD_IDS)('file frames: reject an id that is %s', (_, id) => {
+    for (const base of FILE_FRAMES) {
+      const result = decodeValue({ ...base, id });
+      expectFailure(result, 'invalid');
+      expect(!result.ok && result.detail).toContain('id: ');
+    }
   });
 
   it('receipt ids: 1 to MAX_RECEIPT_IDS UUIDs', () => {
@@ -198,6 +275,102 @@ describe('decodeFrame: limits', () => {
     expectOk(decodeValue({ ...receipt, state: 'read' }), { ...receipt, state: 'read' });
     for (const state of ['seen', 'DELIVERED', '', 1, null]) {
       expectFailure(decodeValue({ ...receipt, state }), 'invalid');
+    }
+  });
+
+  it('file name: 1 to MAX_FILE_NAME_LENGTH characters', () => {
+    expect(MAX_FILE_NAME_LENGTH).toBe(1024);
+    const name = 'f'.repeat(MAX_FILE_NAME_LENGTH);
+    expectOk(decodeValue({ ...offer, name: 'f' }), { ...offer, name: 'f' });
+    expectOk(decodeValue({ ...offer, name }), { ...offer, name });
+    expectFailure(decodeValue({ ...offer, name: '' }), 'invalid');
+    const result = decodeValue({ ...offer, name: `${name}f` });
+    expectFailure(result, 'invalid');
+    expect(!result.ok && result.detail).toContain('name: ');
+  });
+
+  it('counts file name length in UTF-16 code units', () => {
+    const name = '😀'.repeat(MAX_FILE_NAME_LENGTH / 2);
+    expectOk(decodeValue({ ...offer, name }), { ...offer, name });
+    expectFailure(decodeValue({ ...offer, name: `${name}f` }), 'invalid');
+    // 1024 code points, 2048 code units: what a limit in code points would let through.
+    expectFailure(decodeValue({ ...offer, name: `${name}${name}` }), 'invalid');
+  });
+
+  it('file name: the limit holds for names JSON must escape', () => {
+    const name = '\u0001'.repeat(MAX_FILE_NAME_LENGTH);
+    expectOk(decodeValue({ ...offer, name }), { ...offer, name });
+    expectFailure(decodeValue({ ...offer, name: `${name}\u0001` }), 'invalid');
+  });
+
+  it.each([
+    ['file-offer size', offer, 'size'],
+    ['file-accept offset', fileAccept, 'offset'],
+  ] as const)('%s: a safe integer from 0', (_, base, key) => {
+    for (const value of [0, 1, 29360128, MAX_SAFE]) {
+      expectOk(decodeValue(withField(base, key, value)), { ...base, [key]: value });
+    }
+    for (const value of [-1, 1.5, 0.5, MAX_SAFE + 1, 2 ** 64, '0', null, true, [0]]) {
+      const result = decodeValue(withField(base, key, value));
+      expectFailure(result, 'invalid');
+      expect(!result.ok && result.detail).toContain(`${key}: `);
+    }
+  });
+
+  it.each([
+    ['size', offer, `"size":${offer.size}`],
+    ['offset', fileAccept, `"offset":${fileAccept.offset}`],
+  ] as const)('%s: rejects numbers JSON turns into Infinity', (key, base, field) => {
+    const json = encodeFrame(base);
+    expect(json).toContain(field);
+    for (const huge of ['1e400', '-1e400', `1${'0'.repeat(400)}`]) {
+      expectFailure(decodeFrame(json.replace(field, `"${key}":${huge}`)), 'invalid');
+    }
+  });
+
+  it('file-accept channel: FIRST_FILE_CHANNEL to LAST_FILE_CHANNEL', () => {
+    expect([FIRST_FILE_CHANNEL, LAST_FILE_CHANNEL]).toEqual([64, 1023]);
+    for (const channel of [64, 65, 512, 1022, 1023]) {
+      expectOk(decodeValue({ ...fileAccept, channel }), { ...fileAccept, channel });
+    }
+    for (const channel of [63, 1024, 0, -1, -64, 64.5, 65535, 65536, '64', null, true]) {
+      const result = decodeValue({ ...fileAccept, channel });
+      expectFailure(result, 'invalid');
+      expect(!result.ok && result.detail).toContain('channel: ');
+    }
+  });
+
+  it('file-end sha256: 64 lower-case hex digits', () => {
+    for (const sha256 of ['0'.repeat(64), 'f'.repeat(64), '0123456789abcdef'.repeat(4)]) {
+      expectOk(decodeValue({ ...end, sha256 }), { ...end, sha256 });
+    }
+    const base64 = '47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=';
+    for (const sha256 of [
+      SHA256.toUpperCase(),
+      `${SHA256.slice(0, 63)}B`,
+      SHA256.slice(1),
+      `${SHA256}0`,
+      `${SHA256.slice(0, 63)}g`,
+      `0x${SHA256.slice(2)}`,
+      `${SHA256}\n`,
+      ` ${SHA256.slice(1)}`,
+      '',
+      base64,
+      ID,
+      5,
+      null,
+    ]) {
+      const result = decodeValue({ ...end, sha256 });
+      expectFailure(result, 'invalid');
+      expect(!result.ok && result.detail).toContain('sha256: ');
+    }
+  });
+
+  it('file-cancel reason: one of the five', () => {
+    for (const reason of ['CANCELLED', 'cancel', ' cancelled', 'timeout', '', 0, null]) {
+      const result = decodeValue({ ...cancel, reason });
+      expectFailure(result, 'invalid');
+      expect(!result.ok && result.detail).toContain('reason: ');
     }
   });
 });
@@ -243,6 +416,41 @@ describe('decodeFrame: shape', () => {
     expectFailure(decodeValue({ ...receipt, ids: ID }), 'invalid');
     expectFailure(decodeValue({ ...receipt, ids: [5] }), 'invalid');
     expectFailure(decodeValue({ ...receipt, ids: { 0: ID } }), 'invalid');
+  });
+
+  it.each([
+    ['file-offer', 'id', 5],
+    ['file-offer', 'id', [ID]],
+    ['file-offer', 'name', 5],
+    ['file-offer', 'name', ['photo.jpg']],
+    ['file-offer', 'name', null],
+    ['file-offer', 'size', '52428800'],
+    ['file-accept', 'offset', null],
+    ['file-accept', 'channel', [64]],
+    ['file-decline', 'id', null],
+    ['file-cancel', 'reason', ['no-space']],
+    ['file-end', 'sha256', { 0: SHA256 }],
+    ['file-complete', 'id', { id: ID }],
+  ])('%s: rejects %s = %j', (type, key, value) => {
+    const base = FILE_FRAMES.find((message) => message.type === type);
+    expect(base).toBeDefined();
+    expectFailure(decodeValue(withField(base ?? {}, key, value)), 'invalid');
+  });
+
+  it.each(['file', 'file-offers', 'FILE-OFFER', 'file_offer', 'file-ack', 'file-data'])(
+    'rejects the unknown type %j',
+    (type) => {
+      expectFailure(decodeValue({ v: 1, type, id: ID }), 'invalid');
+      expectFailure(decodeValue({ ...offer, type }), 'invalid');
+    },
+  );
+
+  it('rejects a file frame carrying another file frame’s fields', () => {
+    expectFailure(decodeValue({ ...decline, reason: 'cancelled' }), 'invalid');
+    expectFailure(decodeValue({ ...end, type: 'file-complete' }), 'invalid');
+    expectFailure(decodeValue({ ...cancel, type: 'file-decline' }), 'invalid');
+    expectFailure(decodeValue({ ...fileAccept, type: 'file-offer' }), 'invalid');
+    expectFailure(decodeValue({ ...offer, type: 'file-accept', offset: 0 }), 'invalid');
   });
 
   it.each(['42', '"hello"', 'null', 'true', '[]', JSON.stringify([chat])])(
