@@ -1,6 +1,9 @@
 import { SourceUnreadableError } from './transfer-errors.ts';
 
-/** What the host posts to the hashing worker. A File crosses as a handle to the file, not its bytes. */
+/**
+ * What the host posts to the hashing worker. A File is structured-cloned as a handle to the
+ * same file on disk, not as a copy of its bytes.
+ */
 export interface HashRequest {
   file: Blob;
 }
