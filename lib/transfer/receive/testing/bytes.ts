@@ -1,5 +1,5 @@
 /** `length` pseudo-random bytes, the same for the same seed (fast enough for many MiB). */
-export function patternBytes(length: number, seed = 1): Uint8Array {
+export function patternBytes(length: number, seed = 1): Uint8Array<ArrayBuffer> {
   const bytes = new Uint8Array(length);
   let state = seed >>> 0 || 1;
   for (let i = 0; i < length; i += 1) {
