@@ -11,7 +11,15 @@ export default defineConfig({
     name: 'Parley',
     description: 'Private, peer-to-peer chat, file sharing and video calls.',
     permissions:
-      browser === 'firefox' ? ['notifications'] : ['offscreen', 'alarms', 'notifications'],
+      browser === 'firefox'
+        ? ['notifications', 'downloads']
+        : ['offscreen', 'alarms', 'notifications', 'downloads'],
+    // hash-wasm hashes received files incrementally (and resumably) in WebAssembly, which
+    // Chrome's default extension policy forbids. No eval: only WebAssembly compilation.
+    content_security_policy:
+      browser === 'firefox'
+        ? "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'"
+        : { extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'" },
     // The keyboard shortcut that opens the popup.
     commands: {
       [browser === 'firefox' ? '_execute_browser_action' : '_execute_action']: {

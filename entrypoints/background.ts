@@ -7,6 +7,7 @@ import {
   isPlatformRequest,
   MESSAGE_NOTIFICATION_PREFIX,
 } from '../lib/platform/platform-request.ts';
+import { answerDownloadRequest, isDownloadRequest } from '../lib/platform/downloads.ts';
 import { isEnsureHostMessage } from '../lib/protocol/host-protocol.ts';
 import { logger } from '../lib/log.ts';
 
@@ -29,6 +30,8 @@ function superviseOffscreenHost(): void {
   browser.runtime.onMessage.addListener((message) => {
     // The offscreen host cannot reach the badge or notifications; it asks us.
     if (isPlatformRequest(message)) return applyPlatformRequest(browser, message).then(() => true);
+    // Nor the downloads API: it asks us to save a verified file from its blob URL.
+    if (isDownloadRequest(message)) return answerDownloadRequest(browser, message);
     if (!isEnsureHostMessage(message)) return undefined;
     return host.ensure().then(
       () => true,

@@ -1,7 +1,7 @@
 import type { browser as WxtBrowser } from 'wxt/browser';
 
 /**
- * What the host asks of the browser's UI: the toolbar badge and notifications. Chrome's
+ * What the host asks of the browser's UI: the toolbar badge, notifications, saved files. Chrome's
  * offscreen document cannot use those APIs, so there the host sends these requests to
  * the service worker as runtime messages; Firefox's background page applies them itself.
  */
@@ -15,7 +15,9 @@ export type PlatformRequest =
       title: string;
       message: string;
     }
-  | { type: 'parley:platform'; op: 'clear-notification'; id: string };
+  | { type: 'parley:platform'; op: 'clear-notification'; id: string }
+  /** Shows a file Parley saved in its folder. */
+  | { type: 'parley:platform'; op: 'show-download'; downloadId: number };
 
 export function isPlatformRequest(message: unknown): message is PlatformRequest {
   return (
@@ -61,6 +63,9 @@ export async function applyPlatformRequest(
       return;
     case 'clear-notification':
       await browser.notifications.clear(request.id);
+      return;
+    case 'show-download':
+      browser.downloads.show(request.downloadId);
       return;
   }
 }
