@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi, type Mock } from 'vite
 import type { Contact } from '../contacts/contact.ts';
 import type { HostEvent } from '../protocol/host-state.ts';
 import { encodeFrame } from '../wire/encode-frame.ts';
-import type { ChatFrame, WireMessage } from '../wire/wire-message.ts';
+import type { ChatFrame, FileFrame, WireMessage } from '../wire/wire-message.ts';
 import type { ChatMessage, MessageState } from './chat-message.ts';
 import { ChatService, type ChatTransport } from './chat-service.ts';
 import { ChatStore } from './chat-store.ts';
@@ -28,6 +28,8 @@ interface Party {
   sent: { to: string; frame: string }[];
   /** Every setWanted call. */
   wanted: string[][];
+  /** File frames handed on to the transfer service. */
+  fileFrames: { from: string; frame: FileFrame }[];
 }
 
 /**
@@ -63,6 +65,7 @@ class Network {
       attempted: [],
       sent: [],
       wanted: [],
+      fileFrames: [],
     };
     this.#parties.set(id, party);
     party.service = this.#serviceFor(party);
@@ -198,6 +201,10 @@ class Network {
       onUnseenMessage: party.onUnseenMessage,
       onChange: () => undefined,
       onEvent: (event) => party.events.push(event),
+      onFileFrame: (from, frame) => {
+        party.fileFrames.push({ from, frame });
+        return Promise.resolve();
+      },
     });
   }
 }
@@ -456,6 +463,24 @@ describe('ChatService: messages', () => {
     expect(bob.service.summaries().map((contact) => contact.peerId)).toEqual([ALICE]);
     expect(bob.service.unreadTotal).toBe(0);
     expect(bob.onUnseenMessage).not.toHaveBeenCalled();
+  });
+
+  it('hands file frames from an accepted contact to the transfer service, and drops a stranger’s', async () => {
+    const offer = JSON.stringify({
+      v: 1,
+      type: 'file-offer',
+      id: crypto.randomUUID(),
+      name: 'photo.jpg',
+      size: 1,
+    });
+    net.deliver(CAROL, bob, offer);
+    await net.settle();
+    expect(bob.fileFrames).toEqual([]);
+
+    await befriend();
+    net.deliver(ALICE, bob, offer);
+    await net.settle();
+    expect(bob.fileFrames).toEqual([{ from: ALICE, frame: JSON.parse(offer) as FileFrame }]);
   });
 
   it('delivers a message written before acceptance once the request is accepted, once', async () => {

@@ -6,7 +6,7 @@ import type { ActionResult, HostEvent } from '../protocol/host-state.ts';
 import { decodeFrame } from '../wire/decode-frame.ts';
 import { encodeFrame } from '../wire/encode-frame.ts';
 import { MAX_RECEIPT_IDS } from '../wire/wire-schema.ts';
-import type { ChatFrame, ReceiptFrame, WireMessage } from '../wire/wire-message.ts';
+import type { ChatFrame, FileFrame, ReceiptFrame, WireMessage } from '../wire/wire-message.ts';
 import {
   isFurther,
   MAX_MESSAGE_LENGTH,
@@ -36,6 +36,8 @@ export interface ChatServiceOptions {
   /** Contacts, presence or unread counts changed. */
   onChange: () => void;
   onEvent: (event: HostEvent) => void;
+  /** A file frame from an accepted contact (see TransferService). */
+  onFileFrame: (peerId: string, frame: FileFrame) => Promise<void>;
 }
 
 type Result<T = object> = ({ ok: true } & T) | { ok: false; error: string };
@@ -86,7 +88,8 @@ export class ChatService {
     return total;
   }
 
-  summaries(): ContactSummary[] {
+  /** Contacts with what chat knows of them (the host adds the transfer settings). */
+  summaries(): Omit<ContactSummary, 'autoAcceptBytes'>[] {
     const { transport } = this.#options;
     const rank = { incoming: 0, accepted: 1, outgoing: 1, blocked: 2 } as const;
     return [...this.#contacts.values()]
@@ -106,6 +109,10 @@ export class ChatService {
           rank[a.status] - rank[b.status] ||
           (b.lastMessage?.at ?? b.addedAt) - (a.lastMessage?.at ?? a.addedAt),
       );
+  }
+
+  isAccepted(peerId: string): boolean {
+    return this.#contacts.get(peerId)?.status === 'accepted';
   }
 
   isKnown(peerId: string): boolean {
@@ -320,8 +327,9 @@ export class ChatService {
         else this.#dropped(peerId, message);
         return;
       default:
-        // File frames: the host does not transfer files yet (issue #4).
-        logger.info('wire-frame-ignored', { peerId, type: message.type, reason: 'not handled' });
+        // File frames: in this peer's queue too, so they apply in the order they came.
+        if (status === 'accepted') await this.#options.onFileFrame(peerId, message);
+        else this.#dropped(peerId, message);
     }
   }
 

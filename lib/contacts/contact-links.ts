@@ -77,6 +77,27 @@ export class ContactLinks {
     }
   }
 
+  /**
+   * Opens a negotiated data channel with stream id `id` on the contact's open connection
+   * (a file transfer's: docs/protocol.md#file-transfer), or returns null when there is
+   * none. It needs no signaling, and it closes when the connection does.
+   */
+  openChannel(peerId: string, id: number): RTCDataChannel | null {
+    const link = this.#links.get(peerId);
+    const peerConnection = link?.open ? link.connection?.peerConnection : undefined;
+    if (!peerConnection || peerConnection.connectionState === 'closed') return null;
+    try {
+      return peerConnection.createDataChannel(`parley-file-${id}`, {
+        negotiated: true,
+        id,
+        ordered: true,
+      });
+    } catch (error) {
+      logger.warn('link-channel-failed', { peerId, id, error: String(error) });
+      return null;
+    }
+  }
+
   /** Sets the peers to keep connected (accepted and outgoing contacts), then syncs. */
   setWanted(peerIds: Iterable<string>): void {
     this.#wanted = new Set(peerIds);

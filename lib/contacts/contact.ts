@@ -24,6 +24,8 @@ export interface ContactSummary extends Contact {
   online: boolean;
   unread: number;
   lastMessage: { text: string; at: number; direction: 'in' | 'out' } | null;
+  /** Files from them up to this many bytes are accepted without asking; 0: always ask. */
+  autoAcceptBytes: number;
 }
 
 /** The name to show for a contact: our nickname, else theirs, else the peer ID. */

@@ -7,6 +7,8 @@ import type { HostPlatform } from '../platform/host-platform.ts';
 import { DEFAULT_PREFERENCES, PeerHost } from './peer-host.ts';
 import type { PeerIdentity } from './peer-identity.ts';
 import { FakePeer } from './testing/fake-peer.ts';
+import { idleTransferPorts } from '../transfer/testing/idle-transfer-ports.ts';
+import { TransferStore } from '../transfer/transfer-store.ts';
 
 const identity: PeerIdentity = {
   peerId: 'abcd-efgh-jkmn-pqrs',
@@ -26,6 +28,7 @@ let saveSettings: ReturnType<typeof vi.fn<(settings: Settings) => Promise<void>>
 let published: HostState[];
 let host: PeerHost;
 let chatStore: ChatStore;
+let transferStore: TransferStore;
 let platformRequests: Parameters<HostPlatform['request']>[0][];
 let databaseCount = 0;
 
@@ -44,6 +47,7 @@ beforeEach(async () => {
   saveSettings = vi.fn(() => Promise.resolve());
   databaseCount += 1;
   chatStore = await ChatStore.open(`peer-host-test-${databaseCount}`);
+  transferStore = await TransferStore.open(`peer-host-transfers-test-${databaseCount}`);
   host = new PeerHost({
     identity,
     settings,
@@ -57,6 +61,7 @@ beforeEach(async () => {
       return peer as unknown as Peer;
     },
     saveSettings,
+    transfers: idleTransferPorts(transferStore),
   });
   host.onState((state) => published.push(state));
   await host.start();
@@ -65,6 +70,7 @@ beforeEach(async () => {
 afterEach(() => {
   host.stop();
   chatStore.close();
+  transferStore.close();
   vi.restoreAllMocks();
 });
 
@@ -77,6 +83,7 @@ describe('PeerHost', () => {
       preferences: DEFAULT_PREFERENCES,
       contacts: [],
       unreadTotal: 0,
+      transfers: [],
     });
     lastPeer().emit('open', identity.peerId);
     expect((await host.handlers.getState(undefined)).connection.phase).toBe('online');

@@ -10,6 +10,7 @@ import type { HostPlatform } from '../platform/host-platform.ts';
 import { MESSAGE_NOTIFICATION_PREFIX } from '../platform/platform-request.ts';
 import type { HostHandlers } from '../protocol/host-server.ts';
 import type {
+  ActionResult,
   ConnectionState,
   HostEvent,
   HostState,
@@ -23,6 +24,9 @@ import { probePeer } from './presence-probe.ts';
 import { SignalingSession, type CreatePeer } from './signaling-session.ts';
 import { ViewRegistry, type ViewPort } from './view-registry.ts';
 import { throttleLatest } from './throttle-latest.ts';
+import { formatBytes } from '../transfer/format-bytes.ts';
+import { TransferService, type TransferServiceOptions } from '../transfer/transfer-service.ts';
+import type { TransferSummary } from '../transfer/transfer-summary.ts';
 
 export interface PeerHostOptions {
   identity: PeerIdentity;
@@ -33,12 +37,19 @@ export interface PeerHostOptions {
   platform: HostPlatform;
   saveSettings: (settings: Settings) => Promise<void>;
   savePreferences: (preferences: Preferences) => Promise<void>;
+  /** The file-transfer engine's storage, disk and downloads (see TransferService). */
+  transfers: Pick<
+    TransferServiceOptions,
+    'store' | 'incoming' | 'outgoing' | 'downloads' | 'freeSpace'
+  >;
 }
 
 export const DEFAULT_PREFERENCES: Preferences = { displayName: '', notificationsMuted: false };
 
 /** The toolbar badge changes at most this often (see #setBadge). */
 const BADGE_INTERVAL_MS = 250;
+/** Transfer progress reaches the views at most this often. */
+const TRANSFER_PROGRESS_INTERVAL_MS = 250;
 
 /**
  * A presence check from another peer (metadata kind 'probe') is closed after this long;
@@ -56,6 +67,7 @@ export class PeerHost {
   readonly #options: PeerHostOptions;
   readonly #session: SignalingSession;
   readonly #links: ContactLinks;
+  readonly #transfers: TransferService;
   readonly #chat: ChatService;
   readonly #views: ViewRegistry;
   readonly #stateListeners = new Set<(state: HostState) => void>();
@@ -95,8 +107,14 @@ export class PeerHost {
       peer: () => this.#session.onlinePeer,
       blocked: (peerId) => this.#chat.isBlocked(peerId),
       known: (peerId) => this.#chat.isKnown(peerId),
-      onOpen: (peerId) => this.#chat.linkOpened(peerId),
-      onClose: () => this.#chat.linkClosed(),
+      onOpen: (peerId) => {
+        this.#chat.linkOpened(peerId);
+        this.#transfers.linkOpened(peerId);
+      },
+      onClose: (peerId) => {
+        this.#chat.linkClosed();
+        this.#transfers.linkClosed(peerId);
+      },
       onData: (peerId, data) => this.#chat.frameArrived(peerId, data),
     });
     this.#views = new ViewRegistry(() => {
@@ -119,6 +137,17 @@ export class PeerHost {
       onEvent: (event) => {
         for (const listener of this.#eventListeners) listener(event);
       },
+      onFileFrame: (peerId, frame) => this.#transfers.frameArrived(peerId, frame),
+    });
+    // Every chunk changes a transfer's progress: views hear of it a few times a second.
+    const publishProgress = throttleLatest(TRANSFER_PROGRESS_INTERVAL_MS, () => this.#publish());
+    this.#transfers = new TransferService({
+      ...options.transfers,
+      ownId: options.identity.peerId,
+      links: this.#links,
+      isAccepted: (peerId) => this.#chat.isAccepted(peerId),
+      onChange: () => publishProgress(undefined),
+      onOffer: (offer) => this.#notifyOffer(offer),
     });
   }
 
@@ -128,8 +157,12 @@ export class PeerHost {
       connection: this.#connection,
       settings: this.#settings,
       preferences: this.#preferences,
-      contacts: this.#chat.summaries(),
+      contacts: this.#chat.summaries().map((contact) => ({
+        ...contact,
+        autoAcceptBytes: this.#transfers.autoAcceptLimit(contact.peerId),
+      })),
       unreadTotal: this.#chat.unreadTotal,
+      transfers: this.#transfers.summaries(),
     };
   }
 
@@ -150,7 +183,7 @@ export class PeerHost {
 
   async start(): Promise<void> {
     logger.info('host-started', { peerId: this.#identity.peerId });
-    await this.#chat.start();
+    await Promise.all([this.#chat.start(), this.#transfers.start()]);
     this.#session.start();
     this.#publish();
   }
@@ -187,12 +220,27 @@ export class PeerHost {
     addContact: ({ peerId, nickname }) => this.#chat.addContact(peerId, nickname),
     answerRequest: ({ peerId, accept }) => this.#chat.answerRequest(peerId, accept === true),
     renameContact: ({ peerId, nickname }) => this.#chat.renameContact(peerId, nickname),
-    removeContact: ({ peerId }) => this.#chat.removeContact(peerId),
-    blockContact: ({ peerId }) => this.#chat.blockContact(peerId),
+    removeContact: ({ peerId }) =>
+      this.#thenForgetTransfers(peerId, this.#chat.removeContact(peerId)),
+    blockContact: ({ peerId }) =>
+      this.#thenForgetTransfers(peerId, this.#chat.blockContact(peerId)),
     unblockContact: ({ peerId }) => this.#chat.unblockContact(peerId),
     sendMessage: ({ peerId, text }) => this.#chat.sendMessage(peerId, text),
     getConversation: ({ peerId, limit }) => this.#chat.conversation(peerId, limit),
+    sendFiles: ({ peerId, files }) =>
+      this.#transfers.sendFiles(peerId, Array.isArray(files) ? files : []),
+    answerTransfer: ({ id, accept }) => this.#transfers.answer(id, accept === true),
+    cancelTransfer: ({ id }) => this.#transfers.cancel(id),
+    setAutoAccept: ({ peerId, bytes }) => this.#transfers.setAutoAcceptLimit(peerId, bytes),
+    showDownload: ({ id }) => this.#transfers.showDownload(id),
   };
+
+  /** A contact removed or blocked takes its transfers with it. */
+  async #thenForgetTransfers(peerId: string, done: Promise<ActionResult>): Promise<ActionResult> {
+    const result = await done;
+    if (result.ok) await this.#transfers.forgetPeer(peerId);
+    return result;
+  }
 
   async #checkPeer(input: unknown): Promise<PeerPresence> {
     const peerId = typeof input === 'string' ? normalizePeerId(input) : null;
@@ -229,6 +277,17 @@ export class PeerHost {
       id: `${MESSAGE_NOTIFICATION_PREFIX}${contact.peerId}`,
       title: displayName(contact),
       message: text,
+    });
+  }
+
+  #notifyOffer(offer: TransferSummary): void {
+    if (this.#preferences.notificationsMuted || this.#views.isPopupOpen()) return;
+    const contact = this.#chat.summaries().find((candidate) => candidate.peerId === offer.peerId);
+    this.#options.platform.request({
+      op: 'notify',
+      id: `${MESSAGE_NOTIFICATION_PREFIX}${offer.peerId}`,
+      title: contact ? displayName(contact) : offer.peerId,
+      message: `Offers a file: ${offer.name} (${formatBytes(offer.size)})`,
     });
   }
 

@@ -1,7 +1,12 @@
 import { Peer } from 'peerjs';
 import { browser } from 'wxt/browser';
 import { ChatStore } from '../chat/chat-store.ts';
+import { createHostDownloads } from '../platform/host-downloads.ts';
 import { createHostPlatform } from '../platform/host-platform.ts';
+import { freeStorageSpace } from '../transfer/free-space.ts';
+import { createIncomingFiles } from '../transfer/incoming-files.ts';
+import { createOutgoingFiles } from '../transfer/outgoing-files.ts';
+import { TransferStore } from '../transfer/transfer-store.ts';
 import { VIEW_PORT_NAME } from '../protocol/host-protocol.ts';
 import type { Preferences } from '../protocol/host-state.ts';
 import { HostServer } from '../protocol/host-server.ts';
@@ -44,18 +49,27 @@ export async function loadPreferences(store: PersistentStore): Promise<Preferenc
  * Chrome: the offscreen document. Firefox: the persistent background page.
  */
 export async function startPeerHost(store = new PersistentStore()): Promise<PeerHost> {
-  const [identity, settings, preferences, chatStore] = await Promise.all([
+  const [identity, settings, preferences, chatStore, transferStore] = await Promise.all([
     loadOrCreateIdentity(store),
     loadSettings(store),
     loadPreferences(store),
     ChatStore.open(),
+    TransferStore.open(),
   ]);
+  const platform = createHostPlatform();
   const host = new PeerHost({
     identity,
     settings,
     preferences,
     chatStore,
-    platform: createHostPlatform(),
+    platform,
+    transfers: {
+      store: transferStore,
+      incoming: createIncomingFiles(),
+      outgoing: createOutgoingFiles(),
+      downloads: createHostDownloads(platform),
+      freeSpace: freeStorageSpace,
+    },
     createPeer: (id, options) => new Peer(id, options),
     saveSettings: (next) => store.save('settings', next),
     savePreferences: (next) => store.save('preferences', next),

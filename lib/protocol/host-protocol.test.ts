@@ -14,6 +14,7 @@ const state = (peerId: string): HostState => ({
   preferences: { displayName: '', notificationsMuted: false },
   contacts: [],
   unreadTotal: 0,
+  transfers: [],
 });
 
 const done = { ok: true } as const;
@@ -43,6 +44,11 @@ function server(handlers: Partial<HostHandlers> = {}): HostServer {
       unblockContact: () => done,
       sendMessage: () => ({ ok: false, error: 'not in this test' }),
       getConversation: () => [],
+      sendFiles: () => done,
+      answerTransfer: () => done,
+      cancelTransfer: () => done,
+      setAutoAccept: () => done,
+      showDownload: () => done,
       ...handlers,
     },
     channel(),

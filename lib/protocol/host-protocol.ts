@@ -41,6 +41,19 @@ export interface HostRequests {
   };
   /** The latest `limit` messages of a conversation, oldest first. */
   getConversation: { params: { peerId: string; limit: number }; result: ChatMessage[] };
+  /**
+   * Offers files to a contact. The Files themselves cross the channel (structured clone):
+   * the host reads them from disk as it sends, after the view has closed too.
+   */
+  sendFiles: { params: { peerId: string; files: File[] }; result: ActionResult };
+  /** Accepts or declines a file a contact offered. */
+  answerTransfer: { params: { id: string; accept: boolean }; result: ActionResult };
+  /** Cancels a transfer, either way; a partial incoming file is deleted. */
+  cancelTransfer: { params: { id: string }; result: ActionResult };
+  /** Files from this contact up to `bytes` are accepted without asking; 0 turns it off. */
+  setAutoAccept: { params: { peerId: string; bytes: number }; result: ActionResult };
+  /** Shows a received file in its folder. */
+  showDownload: { params: { id: string }; result: ActionResult };
 }
 
 export type HostMethod = keyof HostRequests;

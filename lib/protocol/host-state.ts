@@ -1,6 +1,7 @@
 import type { ChatMessage } from '../chat/chat-message.ts';
 import type { ContactSummary } from '../contacts/contact.ts';
 import type { Settings } from '../settings/settings.ts';
+import type { TransferSummary } from '../transfer/transfer-summary.ts';
 
 /** Why the host is not registered with the PeerServer. */
 export type OfflineReason =
@@ -50,6 +51,8 @@ export interface HostState {
   contacts: ContactSummary[];
   /** Unread messages over all conversations (the toolbar badge). */
   unreadTotal: number;
+  /** File transfers, running and ended, with live progress. */
+  transfers: TransferSummary[];
 }
 
 /** Things that happen, pushed to views as they happen (too many to keep in the state). */
