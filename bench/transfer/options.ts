@@ -1,0 +1,66 @@
+// bench:transfer's settings, from its command line: a full run moves 1 GiB, a quick check
+// far less (`npm run bench:transfer -- --bytes 64MiB`).
+import { parseArgs } from 'node:util';
+
+export interface TransferOptions {
+  /** What each measured transfer moves. */
+  bytes: number;
+  /** Moved once before measuring, to warm up both browsers and the channel. */
+  warmUpBytes: number;
+  chunkBytes: number;
+  highWaterBytes: number;
+  lowWaterBytes: number;
+  /** How often the receiver's heap is read. */
+  sampleIntervalMs: number;
+}
+
+export const USAGE = `usage: bench/transfer/run.ts [--bytes 1GiB] [--chunk 64KiB] [--high 1MiB] [--low 256KiB] [--interval 50]
+  sizes take B, KiB, MiB or GiB (powers of 1024); --interval is in ms`;
+
+/** Chromium refuses a data channel message over 256 KiB. */
+const MAX_CHUNK = 256 * 1024;
+/** libwebrtc queues at most 16 MiB per data channel; a send past that fails. */
+const MAX_BUFFERED = 16 * 1024 * 1024;
+const WARM_UP_BYTES = 64 * 1024 * 1024;
+
+const UNITS: Record<string, number> = { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 };
+
+/** '64KiB', '1.5 GiB' or '4096' (bytes) → bytes. */
+export function parseSize(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*(B|KiB|MiB|GiB)?$/.exec(text.trim());
+  if (!match) throw new Error(`Not a size: '${text}' (try 64KiB, 1MiB, 1GiB).`);
+  const bytes = Math.round(Number(match[1]) * UNITS[match[2] ?? 'B']!);
+  if (bytes <= 0) throw new Error(`A size must be positive: '${text}'.`);
+  return bytes;
+}
+
+export function parseOptions(args: string[]): TransferOptions {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    options: {
+      bytes: { type: 'string', default: '1GiB' },
+      chunk: { type: 'string', default: '64KiB' },
+      high: { type: 'string', default: '1MiB' },
+      low: { type: 'string', default: '256KiB' },
+      interval: { type: 'string', default: '50' },
+    },
+  });
+  const options: TransferOptions = {
+    bytes: parseSize(values.bytes),
+    warmUpBytes: 0,
+    chunkBytes: parseSize(values.chunk),
+    highWaterBytes: parseSize(values.high),
+    lowWaterBytes: parseSize(values.low),
+    sampleIntervalMs: Number(values.interval),
+  };
+  options.warmUpBytes = Math.min(options.bytes, WARM_UP_BYTES);
+  if (options.chunkBytes > MAX_CHUNK) throw new Error(`--chunk may be at most 256KiB.`);
+  if (options.lowWaterBytes >= options.highWaterBytes)
+    throw new Error(`--low must be below --high.`);
+  if (options.highWaterBytes + options.chunkBytes > MAX_BUFFERED) {
+    throw new Error(`--high plus --chunk may be at most 16MiB.`);
+  }
+  if (!(options.sampleIntervalMs >= 10)) throw new Error(`--interval must be 10 ms or more.`);
+  return options;
+}
