@@ -11,6 +11,13 @@ describe('pickChannelId', () => {
     expect(pickChannelId(BOB, ALICE, new Set())).toBe(FIRST_FILE_CHANNEL + 1);
   });
 
+  it('moves on past the last id picked, round the ring, so a just-closed id waits', () => {
+    expect(pickChannelId(ALICE, BOB, new Set(), 64)).toBe(66);
+    expect(pickChannelId(BOB, ALICE, new Set(), 65)).toBe(67);
+    expect(pickChannelId(ALICE, BOB, new Set(), 1022)).toBe(64);
+    expect(pickChannelId(BOB, ALICE, new Set([65]), 1023)).toBe(67);
+  });
+
   it('skips ids in use, and runs out rather than reuse one', () => {
     expect(pickChannelId(ALICE, BOB, new Set([64, 66]))).toBe(68);
     const all = new Set<number>();

@@ -72,6 +72,8 @@ export class TransferService {
   readonly #options: TransferServiceOptions;
   readonly #transfers = new Map<string, Live>();
   #autoAccept = new Map<string, number>();
+  /** The last data channel id picked per contact (see pickChannelId). */
+  readonly #lastChannel = new Map<string, number>();
 
   constructor(options: TransferServiceOptions) {
     this.#options = options;
@@ -278,6 +280,7 @@ export class TransferService {
       case 'file-complete':
         if (record.direction === 'out' && record.state === 'verifying') {
           live.file = null;
+          this.#stopRunning(live);
           return this.#setState(live, 'complete', null);
         }
         break;
@@ -342,8 +345,14 @@ export class TransferService {
     const inUse = new Set(
       [...this.#transfers.values()].flatMap((other) => (other.channel ? [channelIdOf(other)] : [])),
     );
-    const channelId = pickChannelId(this.#options.ownId, record.peerId, inUse);
+    const channelId = pickChannelId(
+      this.#options.ownId,
+      record.peerId,
+      inUse,
+      this.#lastChannel.get(record.peerId),
+    );
     if (channelId === null) return { ok: false, error: 'Too many transfers at once; try later.' };
+    this.#lastChannel.set(record.peerId, channelId);
     this.#stopRunning(live);
     const resume =
       record.storedBytes > 0 && record.hashState
@@ -425,14 +434,16 @@ export class TransferService {
       void this.#end(live, 'failed', 'protocol', 'file-cancel');
       return;
     }
-    const received = live.start + live.done + data.byteLength;
+    // Read before append: the sink takes the buffer (moves it to its worker), leaving it empty.
+    const bytes = data.byteLength;
+    const received = live.start + live.done + bytes;
     if (received > record.size) {
       logger.warn('transfer-protocol-error', { id: record.id, reason: 'more bytes than offered' });
       void this.#end(live, 'failed', 'protocol', 'file-cancel');
       return;
     }
     live.sink.append(data);
-    live.done += data.byteLength;
+    live.done += bytes;
     live.meter.update(live.done);
     this.#changed();
     void this.#maybeVerify(live);
@@ -514,7 +525,11 @@ export class TransferService {
     if (!file) return this.#end(live, 'failed', 'source-unreadable', 'file-cancel');
     this.#stopRunning(live);
     const channel = links.openChannel(record.peerId, channelId);
-    if (!channel) return;
+    if (!channel) {
+      // The connection went, or the browser refused the id: the receiver asks again.
+      logger.warn('transfer-channel-unavailable', { id: record.id, channelId });
+      return this.#setState(live, 'interrupted', null);
+    }
     const pump = new AbortController();
     live.channel = channel;
     live.pump = pump;

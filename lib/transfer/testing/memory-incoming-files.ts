@@ -73,8 +73,10 @@ class MemoryIncomingFile implements IncomingFile {
   }
 
   append(chunk: ArrayBuffer): void {
+    // The real sink moves the buffer to its worker, which leaves `chunk` empty: so here.
+    const moved = structuredClone(chunk, { transfer: [chunk] });
     try {
-      const point = this.#core.append(new Uint8Array(chunk));
+      const point = this.#core.append(new Uint8Array(moved));
       if (point) for (const listener of this.#checkpointListeners) listener(point);
     } catch (error) {
       const sinkError = error as FileSinkError;
