@@ -9,7 +9,9 @@ export function createHostDownloads(platform: HostPlatform): Downloads {
   return {
     async save(file, name) {
       // The URL reads the file where it lies (the origin private file system): no copy.
-      const url = URL.createObjectURL(file);
+      // Typed as opaque bytes: the browser would otherwise sniff the content and "fix"
+      // the name's extension to match (one.bin saved as one.txt).
+      const url = URL.createObjectURL(file.slice(0, file.size, 'application/octet-stream'));
       try {
         if (direct) return { downloadId: await saveDownload(browser, url, name) };
         const request: DownloadRequest = { type: 'parley:download', url, filename: name };
