@@ -1,7 +1,7 @@
 // One Parley user: a Chromium profile (its own user-data-dir) with the development build
 // loaded. Two profiles are two users. The same profile can be closed or killed and
 // launched again, as a person restarts their browser.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Worker } from 'playwright-core';
@@ -44,12 +44,35 @@ export class ChromiumProfile {
     const userDataDir = await mkdtemp(path.join(os.tmpdir(), `parley-e2e-${name}-`));
     const profile = new ChromiumProfile(name, userDataDir, extensionDir);
     try {
+      await profile.#keepDownloadsInside();
       await profile.relaunch();
     } catch (error) {
       await profile.dispose();
       throw error;
     }
     return profile;
+  }
+
+  /**
+   * Where this profile's browser saves downloads: inside the profile, never the user's
+   * own Downloads folder. The downloads API (which Parley saves with) follows this
+   * preference; DevTools' download settings only govern downloads that pages start.
+   */
+  get downloadsDir(): string {
+    return path.join(this.userDataDir, 'Downloads');
+  }
+
+  /** Seeds the new profile's preferences, which Chromium reads on its first start. */
+  async #keepDownloadsInside(): Promise<void> {
+    await mkdir(this.downloadsDir, { recursive: true });
+    await mkdir(path.join(this.userDataDir, 'Default'), { recursive: true });
+    const preferences = {
+      download: { default_directory: this.downloadsDir, prompt_for_download: false },
+    };
+    await writeFile(
+      path.join(this.userDataDir, 'Default', 'Preferences'),
+      JSON.stringify(preferences),
+    );
   }
 
   /** Launches several profiles at once; if one fails, the others are disposed of. */
@@ -111,6 +134,7 @@ export class ChromiumProfile {
     this.#extensionId = new URL(worker.url()).host;
     try {
       this.#tap = await DevToolsTap.connect(this.userDataDir, (line) => this.#log(line));
+      this.#tap.resetDownloadBehavior();
     } catch (error) {
       // Only the offscreen document's log is lost; the tests can still run.
       this.#log(`(no DevTools tap: ${(error as Error).message})`);
@@ -168,9 +192,12 @@ export class ChromiumProfile {
   }
 
   /** Runs `fn` in the extension's service worker, where `chrome.*` has every API Parley asked for. */
-  async evaluateInServiceWorker<R>(fn: () => R | Promise<R>): Promise<R> {
+  async evaluateInServiceWorker<R>(fn: () => R | Promise<R>): Promise<R>;
+  async evaluateInServiceWorker<R, A>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R>;
+  async evaluateInServiceWorker<R, A>(fn: (arg: A) => R | Promise<R>, arg?: A): Promise<R> {
     const worker = await this.serviceWorker();
-    return worker.evaluate(fn);
+    // Playwright's types want the argument's type to be serializable; it is ours to ensure.
+    return worker.evaluate(fn as (arg: unknown) => R | Promise<R>, arg as unknown);
   }
 
   /** How many offscreen documents the extension has (Chrome allows at most one). */

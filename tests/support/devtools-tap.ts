@@ -68,6 +68,14 @@ export class DevToolsTap {
     this.#socket.terminate();
   }
 
+  /**
+   * Gives downloads back to the browser's own settings. Playwright sends every download
+   * to a folder of its own under a random name; Parley's saved files must keep theirs.
+   */
+  resetDownloadBehavior(): void {
+    this.#send('Browser.setDownloadBehavior', { behavior: 'default' });
+  }
+
   #send(method: string, params: Record<string, unknown> = {}, sessionId?: string): void {
     if (this.#socket.readyState !== WebSocket.OPEN) return;
     this.#socket.send(JSON.stringify({ id: this.#nextId++, method, params, sessionId }));
