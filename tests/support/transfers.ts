@@ -2,10 +2,11 @@
 // Downloads folder that received files are saved to.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
+import { partFileName } from '../../lib/transfer/receive/part-files.ts';
 import type { TransferSummary } from '../../lib/transfer/transfer-summary.ts';
 import type { ChromiumProfile } from './chromium-profile.ts';
 import { requestHost } from './host-requests.ts';
@@ -17,6 +18,13 @@ export interface ShownTransfer {
   direction: string;
   /** Outgoing only: every byte the sender sent, resends included. */
   sentBytes: number | null;
+}
+
+/** A file to attach that exists only in memory: its name can be anything (Playwright's). */
+export interface FilePayload {
+  name: string;
+  mimeType: string;
+  buffer: Buffer;
 }
 
 /** The transfer cards of the conversation on screen in `page`. */
@@ -56,9 +64,12 @@ export class TransferCards {
     return found;
   }
 
-  /** Picks files with the conversation's Attach button (its hidden file input). */
-  async attach(paths: string[]): Promise<void> {
-    await this.page.getByTestId('file-input').setInputFiles(paths);
+  /**
+   * Picks files with the conversation's Attach button (its hidden file input): paths on
+   * disk, or payloads, whose names need not be ones a file system could hold.
+   */
+  async attach(files: string[] | FilePayload[]): Promise<void> {
+    await this.page.getByTestId('file-input').setInputFiles(files);
   }
 
   /** Waits for a card of `direction` that was not in `before`, and returns its id. */
@@ -114,6 +125,62 @@ export class TransferCards {
     const value = await bar.first().getAttribute('aria-valuenow');
     return value === null ? null : Number(value);
   }
+}
+
+/**
+ * Whether the host in `page`'s extension holds a stored (partial or unsaved) file for the
+ * transfer `id` in its origin private file system: extension pages share the offscreen
+ * document's origin, so any of them sees the host's `incoming/` folder.
+ */
+export async function hasPartFile(page: Page, id: string): Promise<boolean> {
+  return page.evaluate(async (name) => {
+    const root = await navigator.storage.getDirectory();
+    let incoming: FileSystemDirectoryHandle;
+    try {
+      incoming = await root.getDirectoryHandle('incoming');
+    } catch {
+      return false; // Nothing was ever received.
+    }
+    for await (const entry of incoming.keys()) if (entry === name) return true;
+    return false;
+  }, partFileName(id));
+}
+
+/**
+ * How much of incoming transfer `id` the host in `page`'s extension has stored for a
+ * resume: the `storedBytes` of its record in IndexedDB, written at each checkpoint once
+ * the bytes before it are flushed to disk. Only reads; 0 when there is no record yet.
+ */
+export async function storedCheckpoint(page: Page, id: string): Promise<number> {
+  return page.evaluate(
+    async ({ database, id }) => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const request = indexedDB.open(database);
+        // Never create the host's database: an empty one would stop it from setting it up.
+        request.onupgradeneeded = () => request.transaction?.abort();
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error ?? new Error(`cannot open ${database}`));
+      });
+      try {
+        const record = await new Promise<{ storedBytes?: number } | undefined>(
+          (resolve, reject) => {
+            const request = db.transaction('transfers').objectStore('transfers').get(id);
+            request.onsuccess = () => resolve(request.result as { storedBytes?: number });
+            request.onerror = () => reject(request.error ?? new Error(`cannot read ${id}`));
+          },
+        );
+        return record?.storedBytes ?? 0;
+      } finally {
+        db.close();
+      }
+    },
+    { database: 'parley-transfers', id },
+  );
+}
+
+/** The names in `profile`'s Downloads folder, sorted. */
+export async function downloadsListing(profile: ChromiumProfile): Promise<string[]> {
+  return (await readdir(profile.downloadsDir)).sort();
 }
 
 /** A temporary folder of test files. */
