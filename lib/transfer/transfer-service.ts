@@ -42,6 +42,9 @@ export interface TransferServiceOptions {
 
 /** Offers from one contact still unanswered: more are declined, so nobody can flood the list. */
 const MAX_PENDING_OFFERS = 100;
+/** A file a stopped sink still holds is tried this often, this far apart (see retryWhileBusy). */
+const BUSY_FILE_ATTEMPTS = 10;
+const BUSY_FILE_RETRY_MS = 100;
 /** A data channel lost while its connection stays up is asked for again after this long. */
 const RESUME_AFTER_CHANNEL_LOSS_MS = 1_000;
 
@@ -191,9 +194,16 @@ export class TransferService {
   async forgetPeer(peerId: string): Promise<void> {
     for (const live of this.#transfers.values())
       if (live.record.peerId === peerId) {
+        const sink = live.sink;
+        live.sink = null;
         this.#stopRunning(live);
+        const { incoming } = this.#options;
         if (live.record.direction === 'in')
-          await this.#options.incoming.remove(live.record.id).catch(() => undefined);
+          await (
+            sink ? sink.discard() : retryWhileBusy(() => incoming.remove(live.record.id))
+          ).catch((error: unknown) =>
+            logger.warn('transfer-discard-failed', { id: live.record.id, error: String(error) }),
+          );
         this.#transfers.delete(live.record.id);
       }
     this.#autoAccept.delete(peerId);
@@ -360,7 +370,7 @@ export class TransferService {
         : null;
     let sink: IncomingFile;
     try {
-      sink = await incoming.open(record.id, resume);
+      sink = await retryWhileBusy(() => incoming.open(record.id, resume));
     } catch (error) {
       logger.error('transfer-sink-failed', { id: record.id, error: String(error) });
       await this.#end(live, 'failed', 'failed', 'file-cancel');
@@ -593,15 +603,17 @@ export class TransferService {
     frame: TransferRecord['owed'],
   ): Promise<void> {
     const { record } = live;
-    this.#stopRunning(live);
-    live.file = null;
+    // Taken before the rest stops: only the sink's own worker can delete a file it holds.
     const sink = live.sink;
     live.sink = null;
+    this.#stopRunning(live);
+    live.file = null;
     record.state = state;
     record.reason = reason;
     if (frame && !this.#sendOwed(record, frame)) record.owed = frame;
     if (record.direction === 'in') {
-      await (sink ? sink.discard() : this.#options.incoming.remove(record.id)).catch(
+      const { incoming } = this.#options;
+      await (sink ? sink.discard() : retryWhileBusy(() => incoming.remove(record.id))).catch(
         (error: unknown) =>
           logger.warn('transfer-discard-failed', { id: record.id, error: String(error) }),
       );
@@ -702,6 +714,22 @@ export class TransferService {
 
   #changed(): void {
     this.#options.onChange();
+  }
+}
+
+/**
+ * Runs a disk operation on an incoming file, trying again for a moment while it fails: a
+ * sink that was just stopped lets go of its file only once its worker has ended, and OPFS
+ * lets one handle at a time hold a file.
+ */
+async function retryWhileBusy<T>(operation: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await operation();
+    } catch (error) {
+      if (attempt >= BUSY_FILE_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, BUSY_FILE_RETRY_MS));
+    }
   }
 }
 

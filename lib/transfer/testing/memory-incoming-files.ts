@@ -21,6 +21,9 @@ export class MemoryIncomingFiles implements IncomingFiles {
 
   async open(transferId: string, resume: Checkpoint | null): Promise<IncomingFile> {
     let file = this.files.get(transferId);
+    // OPFS gives one sync handle per file at a time.
+    if (file && !file.closed)
+      throw new DOMException('The file is in use.', 'NoModificationAllowedError');
     if (!file || file.closed) {
       file = new MemorySyncFile(file?.content());
       this.files.set(transferId, file);
@@ -42,6 +45,10 @@ export class MemoryIncomingFiles implements IncomingFiles {
   }
 
   remove(transferId: string): Promise<void> {
+    const file = this.files.get(transferId);
+    // OPFS refuses to delete a file a sync handle still holds.
+    if (file && !file.closed)
+      return Promise.reject(new DOMException('The file is in use.', 'NoModificationAllowedError'));
     this.files.delete(transferId);
     return Promise.resolve();
   }
@@ -52,7 +59,12 @@ export class MemoryIncomingFiles implements IncomingFiles {
 
   /** The browser crashed: each file keeps only what was flushed. */
   crash(): void {
-    for (const [id, file] of this.files) this.files.set(id, file.afterCrash());
+    for (const [id, file] of this.files) {
+      const survivor = file.afterCrash();
+      // Nothing holds it once the browser is gone.
+      survivor.close();
+      this.files.set(id, survivor);
+    }
   }
 }
 
@@ -105,7 +117,8 @@ class MemoryIncomingFile implements IncomingFile {
   }
 
   close(): void {
-    this.#core.close();
+    // The real sink's worker lets go of the file a moment later, after a message.
+    setTimeout(() => this.#core.close(), 0);
   }
 
   discard(): Promise<void> {
