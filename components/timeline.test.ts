@@ -28,6 +28,7 @@ const transfer = (id: string, offeredAt: number, peerId = 'bob'): TransferSummar
   bytesPerSecond: null,
   secondsLeft: null,
   downloadId: null,
+  endedBy: null,
 });
 
 const keys = (items: ReturnType<typeof timeline>) => items.map((item) => item.key);

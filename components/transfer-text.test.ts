@@ -25,6 +25,7 @@ const transfer = (patch: Partial<TransferSummary> = {}): TransferSummary => ({
   bytesPerSecond: null,
   secondsLeft: null,
   downloadId: null,
+  endedBy: null,
   ...patch,
 });
 
@@ -103,10 +104,17 @@ describe('describeTransfer', () => {
     ['complete', 'in', 'Saved to Downloads'],
     ['declined', 'out', 'Bob declined'],
     ['declined', 'in', 'You declined'],
-    ['cancelled', 'out', 'Cancelled'],
+    ['cancelled', 'out', 'You cancelled'],
     ['failed', 'in', 'Failed'],
   ] as const)('%s, %s: "%s"', (state, direction, status) => {
     expect(describeTransfer(transfer({ state, direction }), 'Bob').status).toBe(status);
+  });
+
+  it('says who cancelled', () => {
+    const byPeer = transfer({ state: 'cancelled', reason: 'cancelled', endedBy: 'peer' });
+    expect(describeTransfer(byPeer, 'Bob').status).toBe('Bob cancelled');
+    const byMe = transfer({ state: 'cancelled', reason: 'cancelled', endedBy: 'me' });
+    expect(describeTransfer(byMe, 'Bob').status).toBe('You cancelled');
   });
 
   it('shows progress, speed and time left while transferring', () => {

@@ -104,7 +104,7 @@ function statusText(transfer: TransferSummary, peerName: string): string {
     case 'declined':
       return incoming ? 'You declined' : `${peerName} declined`;
     case 'cancelled':
-      return 'Cancelled';
+      return transfer.endedBy === 'peer' ? `${peerName} cancelled` : 'You cancelled';
     case 'failed':
       return 'Failed';
   }

@@ -48,6 +48,8 @@ export interface TransferRecord {
   offeredAt: number;
   state: TransferState;
   reason: TransferFailure | null;
+  /** Who ended it, once declined, cancelled or failed: this side, or the peer. */
+  endedBy: 'me' | 'peer' | null;
   /**
    * Incoming: bytes written and flushed to disk, with the hash state after them: where a
    * resumed transfer starts. Outgoing: 0.

@@ -288,6 +288,9 @@ describe('TransferService, between two hosts', () => {
       expect(await (who === 'sender' ? alice : bob).service.cancel(id)).toEqual({ ok: true });
       await bothIn(id, 'cancelled');
       expect(transfer(alice, id).reason).toBe('cancelled');
+      const [canceller, other] = who === 'sender' ? [alice, bob] : [bob, alice];
+      expect(transfer(canceller, id).endedBy).toBe('me');
+      expect(transfer(other, id).endedBy).toBe('peer');
       await untilNoFilesLeft(bob);
       expect(bob.saved).toEqual([]);
     },

@@ -61,6 +61,8 @@ interface Live {
   file: File | null;
   pump: AbortController | null;
   hash: Promise<string> | null;
+  /** Stops the hashing worker when the transfer ends before it is done. */
+  hashing: AbortController | null;
   /** Incoming. */
   sink: IncomingFile | null;
   endHash: string | null;
@@ -135,6 +137,7 @@ export class TransferService {
         offeredAt: Date.now(),
         state: 'offered',
         reason: null,
+        endedBy: null,
         storedBytes: 0,
         hashState: null,
         sentBytes: 0,
@@ -315,6 +318,7 @@ export class TransferService {
       offeredAt: Date.now(),
       state: 'offered',
       reason: null,
+      endedBy: null,
       storedBytes: 0,
       hashState: null,
       sentBytes: 0,
@@ -546,9 +550,12 @@ export class TransferService {
     live.start = offset;
     live.done = 0;
     live.meter.reset();
-    live.hash ??= outgoing.hash(file, new AbortController().signal);
-    // Read by the hasher even if it fails later: an unhandled rejection is not an answer.
-    live.hash.catch(() => undefined);
+    if (!live.hash) {
+      live.hashing = new AbortController();
+      live.hash = outgoing.hash(file, live.hashing.signal);
+      // Awaited later, or never if the transfer ends first: not an unhandled rejection.
+      live.hash.catch(() => undefined);
+    }
     await this.#setState(live, 'transferring', null);
     const sentBefore = record.sentBytes;
     try {
@@ -601,6 +608,7 @@ export class TransferService {
     state: Extract<TransferState, 'declined' | 'cancelled' | 'failed'>,
     reason: TransferFailure | null,
     frame: TransferRecord['owed'],
+    by: 'me' | 'peer' = frame === null ? 'peer' : 'me',
   ): Promise<void> {
     const { record } = live;
     // Taken before the rest stops: only the sink's own worker can delete a file it holds.
@@ -608,8 +616,12 @@ export class TransferService {
     live.sink = null;
     this.#stopRunning(live);
     live.file = null;
+    live.hashing?.abort(new DOMException('The transfer ended.', 'AbortError'));
+    live.hashing = null;
+    live.hash = null;
     record.state = state;
     record.reason = reason;
+    record.endedBy = by;
     if (frame && !this.#sendOwed(record, frame)) record.owed = frame;
     if (record.direction === 'in') {
       const { incoming } = this.#options;
@@ -677,6 +689,7 @@ export class TransferService {
       file: null,
       pump: null,
       hash: null,
+      hashing: null,
       sink: null,
       endHash: null,
     };
@@ -704,6 +717,7 @@ export class TransferService {
       offeredAt: record.offeredAt,
       state: record.state,
       reason: record.reason,
+      endedBy: record.endedBy,
       doneBytes,
       sentBytes: record.sentBytes,
       bytesPerSecond: running ? live.meter.bytesPerSecond() : null,

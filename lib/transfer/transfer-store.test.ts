@@ -37,6 +37,7 @@ function record(
     sentBytes: 0,
     sha256: null,
     downloadId: null,
+    endedBy: null,
     owed: null,
     ...overrides,
   };

@@ -11,6 +11,8 @@ export interface TransferSummary {
   offeredAt: number;
   state: TransferState;
   reason: TransferFailure | null;
+  /** Who ended it, once declined, cancelled or failed: this side, or the peer. */
+  endedBy: 'me' | 'peer' | null;
   /** Bytes across so far (incoming: received; outgoing: taken by the channel). */
   doneBytes: number;
   /** Outgoing: every byte ever sent, resends included (a resumed transfer sends less). */
