@@ -1,10 +1,13 @@
-// bench:transfer's settings, from its command line: a full run moves 1 GiB, a quick check
-// far less (`npm run bench:transfer -- --bytes 64MiB`).
+// bench:transfer's settings, from its command line: a full run moves 1 GiB each way it is
+// measured, then 4 GiB through Parley; a quick check far less
+// (`npm run bench:transfer -- --bytes 64MiB --no-4g`).
 import { parseArgs } from 'node:util';
 
 export interface TransferOptions {
-  /** What each measured transfer moves. */
+  /** What the raw reference and Parley's first measured transfer each move. */
   bytes: number;
+  /** What Parley's large transfer moves (to see that memory does not grow with size), or 0 to skip it. */
+  largeBytes: number;
   /** Moved once before measuring, to warm up both browsers and the channel. */
   warmUpBytes: number;
   chunkBytes: number;
@@ -14,8 +17,10 @@ export interface TransferOptions {
   sampleIntervalMs: number;
 }
 
-export const USAGE = `usage: bench/transfer/run.ts [--bytes 1GiB] [--chunk 64KiB] [--high 1MiB] [--low 256KiB] [--interval 50]
-  sizes take B, KiB, MiB or GiB (powers of 1024); --interval is in ms`;
+export const USAGE = `usage: bench/transfer/run.ts [--bytes 1GiB] [--large 4GiB | --no-4g] [--chunk 64KiB] [--high 1MiB] [--low 256KiB] [--interval 50]
+  sizes take B, KiB, MiB or GiB (powers of 1024); --interval is in ms
+  --chunk, --high and --low shape the raw reference only: Parley sends as it always does
+  --no-4g skips Parley's large transfer, for a quick run`;
 
 /** Chromium refuses a data channel message over 256 KiB. */
 const MAX_CHUNK = 256 * 1024;
@@ -38,8 +43,11 @@ export function parseOptions(args: string[]): TransferOptions {
   const { values } = parseArgs({
     args,
     strict: true,
+    allowNegative: true,
     options: {
       bytes: { type: 'string', default: '1GiB' },
+      large: { type: 'string', default: '4GiB' },
+      '4g': { type: 'boolean', default: true },
       chunk: { type: 'string', default: '64KiB' },
       high: { type: 'string', default: '1MiB' },
       low: { type: 'string', default: '256KiB' },
@@ -48,6 +56,7 @@ export function parseOptions(args: string[]): TransferOptions {
   });
   const options: TransferOptions = {
     bytes: parseSize(values.bytes),
+    largeBytes: values['4g'] ? parseSize(values.large) : 0,
     warmUpBytes: 0,
     chunkBytes: parseSize(values.chunk),
     highWaterBytes: parseSize(values.high),
