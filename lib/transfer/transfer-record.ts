@@ -68,3 +68,22 @@ export interface TransferRecord {
    */
   owed: 'file-cancel' | 'file-decline' | 'file-complete' | null;
 }
+
+/** A transfer just offered, by us (`out`) or to us (`in`): nothing has moved yet. */
+export function offeredTransfer(
+  offer: Pick<TransferRecord, 'id' | 'peerId' | 'direction' | 'name' | 'size'>,
+): TransferRecord {
+  return {
+    ...offer,
+    offeredAt: Date.now(),
+    state: 'offered',
+    reason: null,
+    endedBy: null,
+    storedBytes: 0,
+    hashState: null,
+    sentBytes: 0,
+    sha256: null,
+    downloadId: null,
+    owed: null,
+  };
+}

@@ -7,6 +7,7 @@ import { ProgressMeter } from './progress-meter.ts';
 import { safeFileName } from './safe-file-name.ts';
 import {
   FINAL_STATES,
+  offeredTransfer,
   type TransferFailure,
   type TransferRecord,
   type TransferState,
@@ -128,23 +129,13 @@ export class TransferService {
     if (valid.length === 0 || valid.length !== files.length)
       return { ok: false, error: 'Those are not files Parley can read.' };
     for (const file of valid) {
-      const record: TransferRecord = {
+      const record = offeredTransfer({
         id: crypto.randomUUID(),
         peerId,
         direction: 'out',
         name: file.name || 'file',
         size: file.size,
-        offeredAt: Date.now(),
-        state: 'offered',
-        reason: null,
-        endedBy: null,
-        storedBytes: 0,
-        hashState: null,
-        sentBytes: 0,
-        sha256: null,
-        downloadId: null,
-        owed: null,
-      };
+      });
       const live = this.#live(record);
       live.file = file;
       this.#transfers.set(record.id, live);
@@ -309,23 +300,14 @@ export class TransferService {
     const pending = [...this.#transfers.values()].filter(
       (live) => live.record.peerId === peerId && live.record.state === 'offered',
     ).length;
-    const record: TransferRecord = {
+    // Field by field: the frame is peer input.
+    const record = offeredTransfer({
       id: frame.id,
       peerId,
       direction: 'in',
       name: frame.name,
       size: frame.size,
-      offeredAt: Date.now(),
-      state: 'offered',
-      reason: null,
-      endedBy: null,
-      storedBytes: 0,
-      hashState: null,
-      sentBytes: 0,
-      sha256: null,
-      downloadId: null,
-      owed: null,
-    };
+    });
     const live = this.#live(record);
     this.#transfers.set(record.id, live);
     if (pending >= MAX_PENDING_OFFERS) {
