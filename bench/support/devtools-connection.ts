@@ -16,11 +16,18 @@ export interface TargetInfo {
   url: string;
 }
 
-interface Reply {
-  id: number;
+/** A reply (with `id`) or an event (with `method`), as the socket carries them. */
+interface Message {
+  id?: number;
+  method?: string;
+  params?: unknown;
+  sessionId?: string;
   result?: unknown;
   error?: { code: number; message: string };
 }
+
+/** Hears one event: its parameters, and the session it came from (none: the browser). */
+export type EventListener<P> = (params: P, sessionId: string | undefined) => void;
 
 interface Pending {
   method: string;
@@ -31,12 +38,15 @@ interface Pending {
 export class DevToolsConnection {
   readonly #socket: WebSocket;
   readonly #pending = new Map<number, Pending>();
+  readonly #listeners = new Map<string, Set<EventListener<never>>>();
   #nextId = 1;
 
   private constructor(socket: WebSocket) {
     this.#socket = socket;
-    socket.on('message', (data) => this.#onMessage(JSON.parse(String(data)) as Partial<Reply>));
-    socket.on('close', () => this.#failAll(new Error('the DevTools connection closed')));
+    socket.on('message', (data) => this.#onMessage(JSON.parse(String(data)) as Message));
+    socket.on('close', (code, reason) =>
+      this.#failAll(new Error(`the DevTools connection closed (${code} ${String(reason)})`)),
+    );
   }
 
   /** Connects to the browser running on `userDataDir`. */
@@ -69,6 +79,14 @@ export class DevToolsConnection {
       this.#pending.set(id, { method, resolve: resolve as (result: unknown) => void, reject });
       this.#socket.send(JSON.stringify({ id, method, params, sessionId }));
     });
+  }
+
+  /** Calls `listener` on every `method` event from now on; returns how to stop. */
+  on<P>(method: string, listener: EventListener<P>): () => void {
+    const listeners = this.#listeners.get(method) ?? new Set();
+    this.#listeners.set(method, listeners);
+    listeners.add(listener as EventListener<never>);
+    return () => listeners.delete(listener as EventListener<never>);
   }
 
   /**
@@ -104,9 +122,13 @@ export class DevToolsConnection {
     this.#failAll(new Error('the DevTools connection was closed'));
   }
 
-  #onMessage(message: Partial<Reply>): void {
-    // Events (no id) are of no interest here: every use is request and reply.
-    if (message.id === undefined) return;
+  #onMessage(message: Message): void {
+    if (message.id === undefined) {
+      if (!message.method) return;
+      for (const listener of [...(this.#listeners.get(message.method) ?? [])])
+        (listener as EventListener<unknown>)(message.params, message.sessionId);
+      return;
+    }
     const pending = this.#pending.get(message.id);
     if (!pending) return;
     this.#pending.delete(message.id);

@@ -4,7 +4,7 @@
 // as HeapSampler's (heap-sampler.ts); each worker is caught as it starts, paused before
 // its first line, so its baseline is the bare isolate and nothing it does goes unseen.
 import { waitFor } from '../../tests/support/wait.ts';
-import { DevToolsClient } from './devtools-client.ts';
+import { DevToolsConnection } from './devtools-connection.ts';
 import type { TargetInfo } from './devtools-connection.ts';
 import { footprint, type HeapUsage } from './heap-sampler.ts';
 
@@ -60,14 +60,14 @@ interface AttachedEvent {
 
 export class HeapTreeSampler {
   readonly root: TargetInfo;
-  readonly #client: DevToolsClient;
+  readonly #client: DevToolsConnection;
   readonly #rootSession: string;
   readonly #matchesWorker: (worker: TargetInfo) => boolean;
   #run:
     { flag: StopFlag; done: Promise<HeapTreePeak>; stopWatching: () => Promise<void> } | undefined;
 
   private constructor(
-    client: DevToolsClient,
+    client: DevToolsConnection,
     rootSession: string,
     root: TargetInfo,
     matchesWorker: (worker: TargetInfo) => boolean,
@@ -89,7 +89,7 @@ export class HeapTreeSampler {
     matchesRoot: (target: TargetInfo) => boolean,
     matchesWorker: (worker: TargetInfo) => boolean,
   ): Promise<HeapTreeSampler> {
-    const client = await DevToolsClient.connect(userDataDir);
+    const client = await DevToolsConnection.connect(userDataDir);
     try {
       const root = await waitFor(
         what,

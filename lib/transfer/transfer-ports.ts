@@ -4,6 +4,8 @@
 
 /** The part of RTCDataChannel a transfer uses, on either side. */
 export interface DataChannelLike {
+  /** The SCTP stream id (negotiated channels always have one). */
+  readonly id: number | null;
   readonly readyState: RTCDataChannelState;
   binaryType: BinaryType;
   bufferedAmount: number;

@@ -140,7 +140,7 @@ class Link {
             this.#waiting.delete(key);
             return waiting;
           }
-          const [mine, theirs] = LoopbackChannel.pair();
+          const [mine, theirs] = LoopbackChannel.pair(id);
           mine.tamper = this.tamper;
           theirs.tamper = this.tamper;
           this.#open.push(mine, theirs);

@@ -339,7 +339,7 @@ export class TransferService {
       return { ok: false, error };
     }
     const inUse = new Set(
-      [...this.#transfers.values()].flatMap((other) => (other.channel ? [channelIdOf(other)] : [])),
+      [...this.#transfers.values()].flatMap((other) => other.channel?.id ?? []),
     );
     const channelId = pickChannelId(
       this.#options.ownId,
@@ -733,10 +733,6 @@ async function retryWhileBusy<T>(operation: () => Promise<T>): Promise<T> {
 function wireReason(reason: TransferFailure | null): FileCancelReason {
   if (reason === 'save-failed' || reason === 'protocol' || reason === null) return 'failed';
   return reason;
-}
-
-function channelIdOf(live: Live): number {
-  return (live.channel as unknown as { id: number | null }).id ?? -1;
 }
 
 /** Resolves when a channel is open; a negotiated one usually is at once. */

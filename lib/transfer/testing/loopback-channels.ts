@@ -10,6 +10,7 @@ type Listener = (event: Event) => void;
  * either end closes both.
  */
 export class LoopbackChannel implements DataChannelLike {
+  readonly id: number;
   readyState: RTCDataChannelState = 'open';
   binaryType: BinaryType = 'arraybuffer';
   bufferedAmountLowThreshold = 0;
@@ -22,13 +23,15 @@ export class LoopbackChannel implements DataChannelLike {
   readonly #bytesPerTick: number;
   #scheduled = false;
 
-  private constructor(bytesPerTick: number) {
+  private constructor(id: number, bytesPerTick: number) {
+    this.id = id;
     this.#bytesPerTick = bytesPerTick;
   }
 
-  static pair(bytesPerTick = 256 * 1024): [LoopbackChannel, LoopbackChannel] {
-    const a = new LoopbackChannel(bytesPerTick);
-    const b = new LoopbackChannel(bytesPerTick);
+  /** Both ends of the negotiated channel with stream id `id`. */
+  static pair(id: number, bytesPerTick = 256 * 1024): [LoopbackChannel, LoopbackChannel] {
+    const a = new LoopbackChannel(id, bytesPerTick);
+    const b = new LoopbackChannel(id, bytesPerTick);
     a.#other = b;
     b.#other = a;
     return [a, b];
