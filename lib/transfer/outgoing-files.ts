@@ -1,27 +1,49 @@
-import { hashFileInWorker } from './send/hash-file-in-worker.ts';
+import type { HashEngine } from './send/hash-engine.ts';
+import { createHashEngineInWorker } from './send/hash-engine-in-worker.ts';
 import { pumpFile } from './send/pump-file.ts';
+import { RunningFileHash } from './send/running-file-hash.ts';
 import { ChannelClosedError, SourceUnreadableError } from './send/transfer-errors.ts';
-import { TransferError, type OutgoingFiles } from './transfer-ports.ts';
+import { TransferError, type OutgoingFiles, type OutgoingHash } from './transfer-ports.ts';
 
 /**
  * The sending side of the engine (./send), as the transfer service uses it. Hashing runs
- * in a worker; tests, which have none, pass `hashBlob`.
+ * in a worker; tests, which have none, pass `createHashEngine` (this thread).
  */
-export function createOutgoingFiles(hash = hashFileInWorker): OutgoingFiles {
+export function createOutgoingFiles(
+  createEngine: () => HashEngine = createHashEngineInWorker,
+): OutgoingFiles {
+  // What the service holds is only the promise; the pump needs the hash behind it.
+  const running = new WeakMap<OutgoingHash, RunningFileHash>();
   return {
-    async pump({ file, from, channel, signal, onProgress }) {
+    async pump({ file, from, channel, signal, onProgress, hash }) {
+      const fileHash = running.get(hash);
       try {
-        await pumpFile({ file, from, channel, signal, onProgress });
+        await pumpFile({
+          file,
+          from,
+          channel,
+          signal,
+          onProgress,
+          onSliceSent: (start, slice) => fileHash?.follow(start, slice),
+        });
+        fileHash?.readRest();
       } catch (error) {
         throw asTransferError(error);
       }
     },
-    async hash(file, signal) {
-      try {
-        return await hash(file, { signal });
-      } catch (error) {
+    hash(file, signal) {
+      const fileHash = new RunningFileHash(file, createEngine());
+      const stop = () => fileHash.stop(signal.reason);
+      if (signal.aborted) stop();
+      else signal.addEventListener('abort', stop, { once: true });
+      const sha256 = fileHash.sha256.catch((error: unknown) => {
         throw asTransferError(error);
-      }
+      });
+      // Awaited once a pump is through, or never if the transfer ends first.
+      sha256.catch(() => {});
+      const outgoingHash: OutgoingHash = { sha256 };
+      running.set(outgoingHash, fileHash);
+      return outgoingHash;
     },
   };
 }

@@ -78,13 +78,28 @@ export interface PumpArguments {
   signal: AbortSignal;
   /** Bytes handed to the channel in this run so far. */
   onProgress: (sentThisRun: number) => void;
+  /** The file's hash, from `hash()`: it takes the bytes this run reads. */
+  hash: OutgoingHash;
+}
+
+/** The SHA-256 of a file being sent. */
+export interface OutgoingHash {
+  /**
+   * 64 lower-case hex digits; settles once a pump has sent the file to its end. Rejects
+   * with a TransferError, or with the signal's reason when `hash()`'s signal aborts.
+   */
+  readonly sha256: Promise<string>;
 }
 
 export interface OutgoingFiles {
   /** Sends `file` from `from` to its end; rejects with a TransferError. */
   pump(args: PumpArguments): Promise<void>;
-  /** The SHA-256 (hex) of the whole file, without blocking the host's thread. */
-  hash(file: Blob, signal: AbortSignal): Promise<string>;
+  /**
+   * Starts the SHA-256 of the whole file, off the host's thread. It is computed from the
+   * bytes the pumps given it read, so the file is read once; bytes none of them read (a
+   * resume's start, after the sender restarted) it reads itself.
+   */
+  hash(file: Blob, signal: AbortSignal): OutgoingHash;
 }
 
 /** Why an engine part gave up, in the terms of the wire's file-cancel reasons. */

@@ -4,6 +4,7 @@ import { decodeFrame } from '../wire/decode-frame.ts';
 import type { FileFrame } from '../wire/wire-message.ts';
 import { createOutgoingFiles } from './outgoing-files.ts';
 import { hashBlob } from './send/hash-blob.ts';
+import { createHashEngine } from './send/hash-engine.ts';
 import { LoopbackChannel } from './testing/loopback-channels.ts';
 import { MemoryIncomingFiles } from './testing/memory-incoming-files.ts';
 import type { TransferState } from './transfer-record.ts';
@@ -104,7 +105,7 @@ class Link {
       ownId: side.id,
       store: side.store,
       incoming: side.incoming,
-      outgoing: createOutgoingFiles((file, { signal } = {}) => hashBlob(file, { signal })),
+      outgoing: createOutgoingFiles(createHashEngine),
       downloads: {
         save: async (file, name) => {
           side.saved.push({ name, bytes: new Uint8Array(await file.arrayBuffer()) });

@@ -21,6 +21,7 @@ import {
   type IncomingFile,
   type IncomingFiles,
   type OutgoingFiles,
+  type OutgoingHash,
   type TransferLinks,
 } from './transfer-ports.ts';
 
@@ -61,7 +62,7 @@ interface Live {
   /** Outgoing: the user's file. Lost when the host restarts. */
   file: File | null;
   pump: AbortController | null;
-  hash: Promise<string> | null;
+  hash: OutgoingHash | null;
   /** Stops the hashing worker when the transfer ends before it is done. */
   hashing: AbortController | null;
   /** Incoming. */
@@ -535,8 +536,6 @@ export class TransferService {
     if (!live.hash) {
       live.hashing = new AbortController();
       live.hash = outgoing.hash(file, live.hashing.signal);
-      // Awaited later, or never if the transfer ends first: not an unhandled rejection.
-      live.hash.catch(() => undefined);
     }
     await this.#setState(live, 'transferring', null);
     const sentBefore = record.sentBytes;
@@ -547,6 +546,7 @@ export class TransferService {
         from: offset,
         channel,
         signal: pump.signal,
+        hash: live.hash,
         onProgress: (sent) => {
           live.done = sent - Math.min(sent, channel.bufferedAmount);
           record.sentBytes = sentBefore + sent;
@@ -554,7 +554,7 @@ export class TransferService {
           this.#changed();
         },
       });
-      const sha256 = await live.hash;
+      const sha256 = await live.hash.sha256;
       if (live.pump !== pump) return;
       record.sha256 = sha256;
       this.#sendFrame(record.peerId, { v: 1, type: 'file-end', id: record.id, sha256 });

@@ -1,4 +1,4 @@
-import { createSHA256 } from 'hash-wasm';
+import { createSHA256, type IHasher } from 'hash-wasm';
 import { readSlice } from './read-slice.ts';
 
 const MiB = 1024 * 1024;
@@ -19,6 +19,21 @@ export interface HashBlobOptions {
  * signal's reason when aborted.
  */
 export async function hashBlob(blob: Blob, options: HashBlobOptions = {}): Promise<string> {
+  const hasher = await createSHA256();
+  hasher.init();
+  await hashBlobInto(hasher, blob, options);
+  return hasher.digest('hex');
+}
+
+/**
+ * Feeds all of `blob` to `hasher`, slice by slice, as hashBlob does: for a hash that has
+ * taken other bytes before these.
+ */
+export async function hashBlobInto(
+  hasher: IHasher,
+  blob: Blob,
+  options: HashBlobOptions = {},
+): Promise<void> {
   const { signal, sliceBytes = 4 * MiB } = options;
   if (!Number.isSafeInteger(sliceBytes) || sliceBytes <= 0)
     throw new RangeError(`Cannot hash in ${sliceBytes}-byte slices`);
@@ -30,8 +45,6 @@ export async function hashBlob(blob: Blob, options: HashBlobOptions = {}): Promi
     read.catch(() => {});
     return read;
   };
-  const hasher = await createSHA256();
-  hasher.init();
   let next = size > 0 ? readFrom(0) : undefined;
   for (let start = 0; next;) {
     const slice = await next;
@@ -40,5 +53,4 @@ export async function hashBlob(blob: Blob, options: HashBlobOptions = {}): Promi
     next = start < size ? readFrom(start) : undefined;
     hasher.update(new Uint8Array(slice));
   }
-  return hasher.digest('hex');
 }

@@ -1,14 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import type { ByteChannel } from './byte-channel.ts';
-import { pumpFile, type PumpFileOptions } from './pump-file.ts';
+import { HIGH_WATER_BYTES, MESSAGE_BYTES, pumpFile, type PumpFileOptions } from './pump-file.ts';
 import { FakeByteChannel } from './testing/fake-byte-channel.ts';
 import { blobReadingWith, byteDifference, patternBytes } from './testing/test-blobs.ts';
 import { ChannelClosedError, SourceUnreadableError } from './transfer-errors.ts';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
-const CHUNK = 64 * KiB;
+const CHUNK = MESSAGE_BYTES;
 const READ = 1 * MiB;
 
 /** Small sizes, so that a few KiB already cross every boundary. */
@@ -75,7 +75,7 @@ describe('pumpFile', () => {
         await pump({ file: new Blob([bytes]), from, channel });
         expectBytes(channel.received(), bytes.subarray(from));
         expect(channel.messages.every((m) => m.length > 0 && m.length <= CHUNK)).toBe(true);
-        expect(channel.peakBuffered).toBeLessThanOrEqual(4 * MiB + CHUNK);
+        expect(channel.peakBuffered).toBeLessThanOrEqual(HIGH_WATER_BYTES + CHUNK);
         expect(channel.listenerCount()).toBe(0);
       }
     });
@@ -146,6 +146,25 @@ describe('pumpFile', () => {
     await pump({ file, from: 3 * KiB, channel, ...SMALL, onProgress: (n) => progress.push(n) });
     expect(progress.at(-1)).toBe(7 * KiB + 5);
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
+  });
+
+  it('hands over each slice, with its offset, only once all of it is in the channel', async () => {
+    const bytes = patternBytes(10 * KiB + 5);
+    const channel = new FakeByteChannel({ drainPerTick: 64 * KiB });
+    const handed: { start: number; bytes: Uint8Array; sentBefore: number }[] = [];
+    await pump({
+      file: new Blob([bytes]),
+      from: 3 * KiB,
+      channel,
+      ...SMALL,
+      onSliceSent: (start, slice) =>
+        handed.push({ start, bytes: new Uint8Array(slice), sentBefore: channel.received().length }),
+    });
+    expect(handed.map(({ start }) => start)).toEqual([3 * KiB, 7 * KiB]);
+    for (const { start, bytes: slice, sentBefore } of handed) {
+      expectBytes(slice, bytes.subarray(start, start + slice.length));
+      expect(sentBefore).toBe(start - 3 * KiB + slice.length);
+    }
   });
 
   it('reads the next slice while sending the current one, and never further ahead', async () => {

@@ -19,7 +19,12 @@ export function idleTransferPorts(
       remove: unused('The disk sink'),
       list: () => Promise.resolve([]),
     },
-    outgoing: { pump: unused('The pump'), hash: unused('The hasher') },
+    outgoing: {
+      pump: unused('The pump'),
+      hash: () => {
+        throw new Error('The hasher is not part of this test.');
+      },
+    },
     downloads: {
       save: unused('Saving to Downloads'),
       show: () => {

@@ -14,17 +14,21 @@ export function patternBytes(size: number, seed = 1): Uint8Array<ArrayBuffer> {
 
 /**
  * A stand-in for a Blob whose reads go through `read`, which gets the real read to call or
- * replace: for reads that fail, hang, or are recorded.
+ * replace: for reads that fail, hang, or are recorded. Its slices are stand-ins too, and
+ * their reads go through `read` with offsets in the whole blob.
  */
 export function blobReadingWith(
   blob: Blob,
   read: (start: number, end: number, real: () => Promise<ArrayBuffer>) => Promise<ArrayBuffer>,
+  offset = 0,
 ): Blob {
   const stand = {
     size: blob.size,
-    slice: (start = 0, end = blob.size) => ({
-      arrayBuffer: () => read(start, end, () => blob.slice(start, end).arrayBuffer()),
-    }),
+    slice: (start = 0, end = blob.size) => {
+      const part = blob.slice(start, end);
+      return blobReadingWith(part, read, offset + start);
+    },
+    arrayBuffer: () => read(offset, offset + blob.size, () => blob.arrayBuffer()),
   };
   return stand as unknown as Blob;
 }
