@@ -12,6 +12,7 @@ import { waitFor } from '../../tests/support/wait.ts';
 import { makeContacts, openParleyUser } from '../chat/parley-chat.ts';
 import { footprint } from '../support/heap-sampler.ts';
 import type { HeapTreePeak, HeapTreeSampler } from '../support/heap-tree-sampler.ts';
+import { startPairCpu, type PairCpuSeconds } from './pair-cpu.ts';
 import { installSendClock, type SendClockGlobal, type SendTimes } from './parley-send-in-page.ts';
 import { removeFile, sha256OfFile, waitForSavedCopy, type TestFile } from './test-file.ts';
 
@@ -26,6 +27,8 @@ export interface ParleyTransfer {
   heap: HeapTreePeak;
   /** B's host after the transfer and a forced garbage collection, minus its baseline. */
   retainedBytes: number;
+  /** From the pick to A's view showing 'complete'. */
+  cpuSeconds: PairCpuSeconds;
 }
 
 /** A file sent, and B's copy of it. */
@@ -35,6 +38,7 @@ interface Sent {
   savedMs: number;
   /** Where B saved it. */
   saved: string;
+  cpuSeconds: PairCpuSeconds;
 }
 
 /** Long enough for any page or host answer; a transfer's own limit is its stall time. */
@@ -119,7 +123,8 @@ export class ParleyPair {
     await sampler.collectGarbage();
     const retainedBytes = footprint(await sampler.usage()) - footprint(heap.rootBaseline);
     await checkAndRemove(sent.saved, file);
-    return { bytes: file.size, times: sent.times, savedMs: sent.savedMs, heap, retainedBytes };
+    const { times, savedMs, cpuSeconds } = sent;
+    return { bytes: file.size, times, savedMs, heap, retainedBytes, cpuSeconds };
   }
 
   /** Picks `file` in A's view; resolves once B's copy is whole in Downloads. */
@@ -137,13 +142,16 @@ export class ParleyPair {
     );
     // Awaited below; if the pick fails first, this must not count as unhandled.
     sent.catch(() => {});
+    const cpu = await startPairCpu(this.sender, this.receiver);
     const picking = performance.now();
     await this.view.getByTestId('file-input').setInputFiles(file.path);
     const times = await sent;
+    // Before saving: the raw reference has nothing like it, and it is off the clock too.
+    const cpuSeconds = await cpu.read();
     // Saving reads the whole file back from OPFS; give it the time a slow disk needs.
     const saveTimeoutMs = 60_000 + (file.size / 50e6) * 1000;
     const saved = await waitForSavedCopy(this.receiver.downloadsDir, file, saveTimeoutMs);
-    return { times, savedMs: performance.now() - picking, saved };
+    return { times, savedMs: performance.now() - picking, saved, cpuSeconds };
   }
 
   /**

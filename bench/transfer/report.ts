@@ -2,6 +2,12 @@
 // Throughput is in MB/s of 1,000,000 bytes; memory in bytes (JSON) and MiB (lines).
 import { footprint, type HeapPeak } from '../support/heap-sampler.ts';
 import type { TransferOptions } from './options.ts';
+import type { PairCpuSeconds } from './pair-cpu.ts';
+import {
+  HIGH_WATER_BYTES,
+  LOW_WATER_BYTES,
+  MESSAGE_BYTES,
+} from '../../lib/transfer/send/pump-file.ts';
 import type { ParleyTransfer } from './parley-transfer.ts';
 import type { RawSendTimes } from './raw-channel.ts';
 
@@ -18,6 +24,8 @@ export interface MeasuredTransfer {
   heap: HeapPeak;
   /** Footprint after the transfer and a forced garbage collection, minus the baseline. */
   retainedBytes: number;
+  /** From the first send to the receiver's ack. */
+  cpuSeconds: PairCpuSeconds;
 }
 
 /** What else ran: the figures of a loaded machine are read with that in mind. */
@@ -78,6 +86,7 @@ export function transferReport(
     `  ${size(options.bytes)} in ${size(options.chunkBytes)} messages; sending pauses at ${size(options.highWaterBytes)} buffered and resumes at ${size(options.lowWaterBytes)}; ${size(options.warmUpBytes)} sent first to warm up`,
     `  throughput   ${rate.toFixed(1)} MB/s (1 MB = 1e6 bytes): first send → the receiver's ack, ${(times.acked / 1000).toFixed(2)} s on the sender's clock`,
     `               last chunk handed to send() at ${(times.lastSent / 1000).toFixed(2)} s; ${times.messages} messages, ${times.pauses} pauses for 'bufferedamountlow'`,
+    cpuLine(raw.cpuSeconds, options.bytes),
     `  receiver     JS heap + array buffers: ${mib(footprint(heap.baseline))} after a forced GC, peak ${signedMib(heap.peakGrowth)} over it; ${signedMib(raw.retainedBytes)} after the transfer and another GC`,
     `               peaks by field: JS heap ${signedMib(growth('usedSize'))}, array buffers ${signedMib(growth('backingStorageSize'))}; Blink's heap ${signedMib(growth('embedderHeapUsedSize'))} (not in the footprint)`,
     `               ${heap.samples} readings of Runtime.getHeapUsage every ${options.sampleIntervalMs} ms or more (longest gap ${heap.longestGapMs.toFixed(0)} ms)`,
@@ -96,11 +105,15 @@ export function transferReport(
   const memoryMet = memoryRatio === null ? null : memoryRatio <= MEMORY_TARGET;
   const largeMet = largeRatio === null ? null : largeRatio <= LARGE_MEMORY_TARGET;
   const fixed = (value: number | null) => (value === null ? '—' : value.toFixed(2));
+  const cpuRatio = round(
+    cpuPerGib(raw.cpuSeconds, options.bytes) / cpuPerGib(parley.cpuSeconds, parley.bytes),
+    2,
+  );
 
   lines.push(
     '',
     "Parley: A's conversation view → A's host → a negotiated data channel → B's host → B's sink worker (OPFS, SHA-256) → B's Downloads",
-    `  Parley sends 64 KiB messages, pausing above 4 MiB buffered until 1 MiB (its pump's own settings); ${size(options.warmUpBytes)} sent first to warm up`,
+    `  Parley sends ${size(MESSAGE_BYTES)} messages, pausing above ${size(HIGH_WATER_BYTES)} buffered until ${size(LOW_WATER_BYTES)} (its pump's own settings); ${size(options.warmUpBytes)} sent first to warm up`,
     ...parleyLines(parley),
     ...(large ? parleyLines(large) : ['', `  (the large transfer was skipped: --no-4g)`]),
     ...(run.leftovers.length > 0
@@ -111,6 +124,8 @@ export function transferReport(
     `  throughput      Parley / raw ${fixed(throughputRatio)}   target ≥ ${THROUGHPUT_TARGET}: ${verdict(throughputMet)}`,
     `  memory          Parley / raw ${fixed(memoryRatio)}   target ≤ ${MEMORY_TARGET}: ${verdict(memoryMet)}`,
     `  memory by size  ${large ? size(large.bytes) : 'large'} / ${size(parley.bytes)} ${fixed(largeRatio)}   target ≤ ${LARGE_MEMORY_TARGET}: ${large ? verdict(largeMet) : 'skipped'}`,
+    '',
+    `CPU per GiB, raw / Parley ${fixed(cpuRatio)} (not a target: on a machine whose cores the transfer fills, the throughput ratio follows it)`,
   );
 
   const figures = {
@@ -128,6 +143,9 @@ export function transferReport(
     raw_peak_array_buffer_growth_bytes: growth('backingStorageSize'),
     raw_peak_embedder_heap_growth_bytes: growth('embedderHeapUsedSize'),
     raw_retained_bytes: raw.retainedBytes,
+    raw_cpu_seconds_sender: round(raw.cpuSeconds.sender, 2),
+    raw_cpu_seconds_receiver: round(raw.cpuSeconds.receiver, 2),
+    raw_cpu_seconds_per_gib: round(cpuPerGib(raw.cpuSeconds, options.bytes), 2),
     raw_heap_samples: heap.samples,
     raw_heap_longest_gap_ms: round(heap.longestGapMs, 1),
     parley_bytes: parley.bytes,
@@ -142,6 +160,7 @@ export function transferReport(
     throughput_ratio: throughputRatio,
     memory_ratio: memoryRatio,
     memory_4g_vs_1g: largeRatio,
+    cpu_ratio: cpuRatio,
     throughput_ratio_target: THROUGHPUT_TARGET,
     memory_ratio_target: MEMORY_TARGET,
     memory_4g_vs_1g_target: LARGE_MEMORY_TARGET,
@@ -183,7 +202,17 @@ function parleyLines(transfer: ParleyTransfer): string[] {
     `  receiver     B's host + sink worker, JS heaps + array buffers: peak ${signedMib(heap.peakGrowth)} over their baselines (host ${signedMib(heap.peakRootGrowth)}, worker ${signedMib(heap.peakWorkersGrowth)}; JS heaps ${signedMib(heap.peakJsHeapGrowth)}, array buffers ${signedMib(heap.peakArrayBufferGrowth)})`,
     `               host ${mib(footprint(heap.rootBaseline))} after a forced GC, its own peak ${signedMib(heap.rootPeakGrowth)}, ${signedMib(transfer.retainedBytes)} after the transfer and another GC; ${workers}`,
     `               ${heap.samples} rounds of Runtime.getHeapUsage, from the pick until B's copy was saved (longest gap ${heap.longestGapMs.toFixed(0)} ms)`,
+    cpuLine(transfer.cpuSeconds, transfer.bytes),
   ];
+}
+
+const GiB = 1024 ** 3;
+const cpuTotal = (cpu: PairCpuSeconds) => cpu.sender + cpu.receiver;
+/** CPU seconds per GiB moved, both browsers together. */
+const cpuPerGib = (cpu: PairCpuSeconds, bytes: number) => (cpuTotal(cpu) / bytes) * GiB;
+
+function cpuLine(cpu: PairCpuSeconds, bytes: number): string {
+  return `  CPU          ${cpuTotal(cpu).toFixed(1)} s, both browsers, every process (A ${cpu.sender.toFixed(1)} s, B ${cpu.receiver.toFixed(1)} s): ${cpuPerGib(cpu, bytes).toFixed(1)} s per GiB`;
 }
 
 function parleyFigures(
@@ -210,6 +239,11 @@ function parleyFigures(
     [`${prefix}_worker_peak_growth_bytes`]: worker?.peakGrowth ?? null,
     [`${prefix}_sink_workers`]: heap?.workers.length ?? null,
     [`${prefix}_retained_bytes`]: transfer?.retainedBytes ?? null,
+    [`${prefix}_cpu_seconds_sender`]: transfer ? round(transfer.cpuSeconds.sender, 2) : null,
+    [`${prefix}_cpu_seconds_receiver`]: transfer ? round(transfer.cpuSeconds.receiver, 2) : null,
+    [`${prefix}_cpu_seconds_per_gib`]: transfer
+      ? round(cpuPerGib(transfer.cpuSeconds, transfer.bytes), 2)
+      : null,
     [`${prefix}_heap_samples`]: heap?.samples ?? null,
     [`${prefix}_heap_longest_gap_ms`]: heap ? round(heap.longestGapMs, 1) : null,
   };

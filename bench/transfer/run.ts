@@ -20,6 +20,7 @@ import { footprint, HeapSampler } from '../support/heap-sampler.ts';
 import { HeapTreeSampler } from '../support/heap-tree-sampler.ts';
 import { LocalPageServer } from '../support/local-page-server.ts';
 import { parseOptions, USAGE, type TransferOptions } from './options.ts';
+import { startPairCpu } from './pair-cpu.ts';
 import { ParleyPair, type ParleyTransfer } from './parley-transfer.ts';
 import { RAW_RECEIVER_PATH, RawChannel, type RawSendSettings } from './raw-channel.ts';
 import { transferReport, type MeasuredTransfer, type RunContext } from './report.ts';
@@ -155,14 +156,16 @@ async function measureRaw(
 
       console.log(`measuring the raw channel: ${options.bytes} B…`);
       await sampler.start(options.sampleIntervalMs);
+      const cpu = await startPairCpu(sending, receiving);
       const times = await raw.transfer(settings(options.bytes)).catch(async (error: unknown) => {
         await sampler.stop().catch(() => {});
         throw error;
       });
+      const cpuSeconds = await cpu.read();
       const heap = await sampler.stop();
       await sampler.collectGarbage();
       const retainedBytes = footprint(await sampler.usage()) - footprint(heap.baseline);
-      return { times, heap, retainedBytes };
+      return { times, heap, retainedBytes, cpuSeconds };
     } finally {
       sampler.close();
     }

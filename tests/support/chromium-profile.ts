@@ -153,7 +153,7 @@ export class ChromiumProfile {
   async kill(): Promise<void> {
     this.#tap?.close();
     this.#tap = undefined;
-    const pids = await pidsWithArgument(this.#userDataDirArgument);
+    const pids = await pidsWithArgument(this.userDataDirArgument);
     for (const pid of pids) {
       try {
         process.kill(pid, 'SIGKILL');
@@ -162,7 +162,7 @@ export class ChromiumProfile {
       }
     }
     await waitFor(`profile ${this.name}'s browser processes to exit`, async () =>
-      (await pidsWithArgument(this.#userDataDirArgument)).length === 0 ? true : undefined,
+      (await pidsWithArgument(this.userDataDirArgument)).length === 0 ? true : undefined,
     );
     // Lets Playwright notice the dead pipe and release the context.
     await this.#context?.close().catch(() => {});
@@ -227,7 +227,7 @@ export class ChromiumProfile {
   }
 
   /** Chromium passes this to the browser and all its helper processes. */
-  get #userDataDirArgument(): string {
+  get userDataDirArgument(): string {
     return `--user-data-dir=${this.userDataDir}`;
   }
 
