@@ -40,6 +40,24 @@ export class ConversationFiles {
     return this.#request(() => this.#host.request('answerTransfer', { id, accept }));
   }
 
+  /** Attaches the file of a paused transfer again, to resume it. */
+  reattach(id: string, file: File): Promise<ActionResult> {
+    return this.#request(() => this.#host.request('reattachFile', { id, file }));
+  }
+
+  /** Files dropped on a paused transfer's card: exactly one, its file, resumes it. */
+  async reattachDropped(id: string, files: readonly File[]): Promise<boolean> {
+    this.error = null;
+    const [file] = files;
+    if (!file || files.length > 1) {
+      this.error = 'Drop just the one file to resume this transfer.';
+      return false;
+    }
+    const result = await this.reattach(id, file);
+    if (!result.ok) this.error = result.error;
+    return result.ok;
+  }
+
   cancel(id: string): Promise<ActionResult> {
     return this.#request(() => this.#host.request('cancelTransfer', { id }));
   }

@@ -51,6 +51,18 @@ describe('ConversationFiles', () => {
     });
   });
 
+  it('attaches one dropped file to a paused transfer, and refuses a drop of several', async () => {
+    const host = fakeHost(() => ({ ok: false, error: 'That file is called “b.txt”.' }));
+    const files = new ConversationFiles(host, 'bob');
+    expect(await files.reattachDropped('t1', [file('a.txt'), file('b.txt')])).toBe(false);
+    expect(host.request).not.toHaveBeenCalled();
+    expect(files.error).toMatch(/just the one file/);
+    const b = file('b.txt');
+    expect(await files.reattachDropped('t1', [b])).toBe(false);
+    expect(host.request).toHaveBeenCalledWith('reattachFile', { id: 't1', file: b });
+    expect(files.error).toBe('That file is called “b.txt”.');
+  });
+
   it('tells that folders cannot be sent, with or without files beside them', async () => {
     const host = fakeHost(() => ({ ok: true }));
     const files = new ConversationFiles(host, 'bob');

@@ -98,6 +98,8 @@ describe('describeTransfer', () => {
     ['transferring', 'in', 'Receiving…'],
     ['interrupted', 'out', 'Waiting for Bob to come back'],
     ['interrupted', 'in', 'Waiting for Bob to come back'],
+    ['paused', 'out', 'Paused: attach report.pdf again to resume'],
+    ['paused', 'in', 'Waiting for Bob to resume'],
     ['verifying', 'out', 'Bob is checking the file…'],
     ['verifying', 'in', 'Checking the file…'],
     ['complete', 'out', 'Delivered'],
@@ -161,6 +163,15 @@ describe('describeTransfer', () => {
       });
   });
 
+  it('keeps the bar where it stopped while paused, and says why a file attached again was refused', () => {
+    const paused = transfer({ state: 'paused', doneBytes: 3_000_000 });
+    expect(describeTransfer(paused, 'Bob')).toMatchObject({ percent: 25, problem: null });
+    const refused = transfer({ state: 'paused', reason: 'different-file' });
+    expect(describeTransfer(refused, 'Bob').problem).toMatch(
+      /not the one you were sending.*Choose the original file/,
+    );
+  });
+
   it('says why it failed, and only when it failed', () => {
     const failed = transfer({ state: 'failed', reason: 'no-space', direction: 'in' });
     expect(describeTransfer(failed, 'Bob').problem).toBe('Not enough disk space.');
@@ -183,6 +194,7 @@ describe('failureText', () => {
     ['hash-mismatch', 'out', 'The file arrived damaged at Bob’s side (checksum mismatch).'],
     ['save-failed', 'in', 'The file arrived but could not be saved to your Downloads folder.'],
     ['protocol', 'in', 'Bob’s Parley sent something unexpected, so the transfer was stopped.'],
+    ['different-file', 'in', 'Bob attached a different file.'],
     ['failed', 'out', 'Something went wrong, and the transfer stopped.'],
     [null, 'in', 'Something went wrong, and the transfer stopped.'],
   ] as const)('%s, %s: "%s"', (reason, direction, text) => {
@@ -205,6 +217,11 @@ describe('transferActions', () => {
     for (const state of ['transferring', 'interrupted', 'verifying'] as const)
       for (const direction of ['in', 'out'] as const)
         expect(shown({ direction, state })).toEqual(['cancel']);
+  });
+
+  it('lets a paused file be attached again by its sender; either side may cancel', () => {
+    expect(shown({ direction: 'out', state: 'paused' })).toEqual(['cancel', 'reattach']);
+    expect(shown({ direction: 'in', state: 'paused' })).toEqual(['cancel']);
   });
 
   it('shows a received file in its folder, and offers nothing once it ended otherwise', () => {

@@ -10,7 +10,7 @@ export interface TransferText {
   size: string;
   /** Where it stands: "Sending…", "Waiting for Bob to accept", "Failed"… */
   status: string;
-  /** Why it ended without the file, in a sentence; null unless it failed. */
+  /** Why it ended without the file, or why a file attached again was refused; else null. */
   problem: string | null;
   /** 0–100 while a progress bar makes sense (bytes are or were flowing); else null. */
   percent: number | null;
@@ -26,6 +26,8 @@ export interface TransferActions {
   decline: boolean;
   cancel: boolean;
   show: boolean;
+  /** Outgoing and paused: choose (or drop) the file again to resume. */
+  reattach: boolean;
 }
 
 /** "4.2 MB/s"; null while the speed is unknown. */
@@ -82,6 +84,10 @@ export function failureText(
       return `${peerName}’s Parley sent something unexpected, so the transfer was stopped.`;
     case 'cancelled':
       return 'The transfer was cancelled.';
+    case 'different-file':
+      return incoming
+        ? `${peerName} attached a different file.`
+        : `The file you chose is not the one you were sending: its start differs from what ${peerName} already has. Choose the original file.`;
     case 'failed':
     case null:
       return 'Something went wrong, and the transfer stopped.';
@@ -97,6 +103,10 @@ function statusText(transfer: TransferSummary, peerName: string): string {
       return incoming ? 'Receiving…' : 'Sending…';
     case 'interrupted':
       return `Waiting for ${peerName} to come back`;
+    case 'paused':
+      return incoming
+        ? `Waiting for ${peerName} to resume`
+        : `Paused: attach ${transfer.name} again to resume`;
     case 'verifying':
       return incoming ? 'Checking the file…' : `${peerName} is checking the file…`;
     case 'complete':
@@ -114,6 +124,7 @@ function statusText(transfer: TransferSummary, peerName: string): string {
 const WITH_PROGRESS = new Set<TransferSummary['state']>([
   'transferring',
   'interrupted',
+  'paused',
   'verifying',
 ]);
 
@@ -132,7 +143,7 @@ export function describeTransfer(transfer: TransferSummary, peerName: string): T
     size: formatBytes(transfer.size),
     status: statusText(transfer, peerName),
     problem:
-      transfer.state === 'failed'
+      transfer.state === 'failed' || (transfer.state === 'paused' && transfer.reason !== null)
         ? failureText(transfer.reason, transfer.direction, peerName)
         : null,
     percent: showsProgress ? progressPercent(done, transfer.size) : null,
@@ -143,16 +154,20 @@ export function describeTransfer(transfer: TransferSummary, peerName: string): T
 
 /**
  * The buttons for `transfer`: an incoming offer is accepted or declined; anything not yet
- * ended, and not an incoming offer, can be cancelled; a received file can be shown.
+ * ended, and not an incoming offer, can be cancelled; a received file can be shown; a
+ * paused outgoing file can be attached again.
  */
 export function transferActions(transfer: TransferSummary): TransferActions {
   const incomingOffer = transfer.direction === 'in' && transfer.state === 'offered';
-  const running = ['offered', 'transferring', 'interrupted', 'verifying'].includes(transfer.state);
+  const running = ['offered', 'transferring', 'interrupted', 'paused', 'verifying'].includes(
+    transfer.state,
+  );
   return {
     accept: incomingOffer,
     decline: incomingOffer,
     cancel: running && !incomingOffer,
     show: transfer.direction === 'in' && transfer.state === 'complete',
+    reattach: transfer.direction === 'out' && transfer.state === 'paused',
   };
 }
 

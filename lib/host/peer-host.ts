@@ -230,6 +230,7 @@ export class PeerHost {
     sendFiles: ({ peerId, files }) =>
       this.#transfers.sendFiles(peerId, Array.isArray(files) ? files : []),
     answerTransfer: ({ id, accept }) => this.#transfers.answer(id, accept === true),
+    reattachFile: ({ id, file }) => this.#transfers.reattach(id, file),
     cancelTransfer: ({ id }) => this.#transfers.cancel(id),
     setAutoAccept: ({ peerId, bytes }) => this.#transfers.setAutoAcceptLimit(peerId, bytes),
     showDownload: ({ id }) => this.#transfers.showDownload(id),

@@ -46,6 +46,7 @@ function server(handlers: Partial<HostHandlers> = {}): HostServer {
       getConversation: () => [],
       sendFiles: () => done,
       answerTransfer: () => done,
+      reattachFile: () => done,
       cancelTransfer: () => done,
       setAutoAccept: () => done,
       showDownload: () => done,

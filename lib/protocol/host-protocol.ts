@@ -48,6 +48,11 @@ export interface HostRequests {
   sendFiles: { params: { peerId: string; files: File[] }; result: ActionResult };
   /** Accepts or declines a file a contact offered. */
   answerTransfer: { params: { id: string; accept: boolean }; result: ActionResult };
+  /**
+   * Gives a paused outgoing transfer its file again (the host lost it in a restart): the
+   * File crosses the channel as in sendFiles. Refused unless it is the same file.
+   */
+  reattachFile: { params: { id: string; file: File }; result: ActionResult };
   /** Cancels a transfer, either way; a partial incoming file is deleted. */
   cancelTransfer: { params: { id: string }; result: ActionResult };
   /** Files from this contact up to `bytes` are accepted without asking; 0 turns it off. */

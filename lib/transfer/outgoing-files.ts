@@ -45,6 +45,21 @@ export function createOutgoingFiles(
       running.set(outgoingHash, fileHash);
       return outgoingHash;
     },
+    async digest(blob, signal) {
+      signal.throwIfAborted();
+      const engine = createEngine();
+      const stop = () => engine.dispose();
+      signal.addEventListener('abort', stop, { once: true });
+      try {
+        engine.updateFrom(blob);
+        return await engine.digest();
+      } catch (error) {
+        signal.throwIfAborted();
+        throw asTransferError(error);
+      } finally {
+        signal.removeEventListener('abort', stop);
+      }
+    },
   };
 }
 

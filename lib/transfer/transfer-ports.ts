@@ -100,6 +100,11 @@ export interface OutgoingFiles {
    * resume's start, after the sender restarted) it reads itself.
    */
   hash(file: Blob, signal: AbortSignal): OutgoingHash;
+  /**
+   * The SHA-256 (hex) of all of `blob`, read for the purpose, off the host's thread: for a
+   * file attached again, whose first bytes must be those the receiver stored.
+   */
+  digest(blob: Blob, signal: AbortSignal): Promise<string>;
 }
 
 /** Why an engine part gave up, in the terms of the wire's file-cancel reasons. */

@@ -5,6 +5,8 @@ import type { FileCancelReason } from '../wire/wire-message.ts';
  * - `offered`: the offer is out (or waits for the contact to come online); no answer yet.
  * - `transferring`: bytes are flowing on the transfer's data channel.
  * - `interrupted`: the connection dropped mid-way; it resumes when the contact is back.
+ * - `paused`: the sender's file was lost (its browser restarted): it resumes once the
+ *   sender's user attaches the file again. The receiver keeps what it stored meanwhile.
  * - `verifying`: every byte is across; the receiver is checking the SHA-256.
  * - `complete`: verified (and, on the receiving side, saved to Downloads).
  * - `declined`, `cancelled`, `failed`: ended without the file; `reason` says why.
@@ -13,6 +15,7 @@ export type TransferState =
   | 'offered'
   | 'transferring'
   | 'interrupted'
+  | 'paused'
   | 'verifying'
   | 'complete'
   | 'declined'
@@ -33,7 +36,12 @@ export type TransferFailure =
   /** Saving to Downloads failed after the file was verified. */
   | 'save-failed'
   /** The peer broke the protocol (more bytes than offered, a bad offset…). */
-  | 'protocol';
+  | 'protocol'
+  /**
+   * Outgoing and paused, not an ending: the file the user attached again does not begin
+   * with the bytes the receiver already has.
+   */
+  | 'different-file';
 
 /** What the host stores of a transfer, so it survives a restart. */
 export interface TransferRecord {
@@ -44,9 +52,16 @@ export interface TransferRecord {
   /** As the sender named it. Peer input when incoming: shown and saved only once cleaned. */
   name: string;
   size: number;
+  /**
+   * Outgoing: the file's lastModified when it was offered, so that a file attached again
+   * after a restart can be told from a changed one. Null when incoming (and in records
+   * stored before it existed, where it is missing).
+   */
+  lastModified?: number | null;
   /** Epoch ms when it was offered (sent or received). */
   offeredAt: number;
   state: TransferState;
+  /** Why it ended without the file; while paused, why a file attached again was refused. */
   reason: TransferFailure | null;
   /** Who ended it, once declined, cancelled or failed: this side, or the peer. */
   endedBy: 'me' | 'peer' | null;
@@ -71,9 +86,10 @@ export interface TransferRecord {
 
 /** A transfer just offered, by us (`out`) or to us (`in`): nothing has moved yet. */
 export function offeredTransfer(
-  offer: Pick<TransferRecord, 'id' | 'peerId' | 'direction' | 'name' | 'size'>,
+  offer: Pick<TransferRecord, 'id' | 'peerId' | 'direction' | 'name' | 'size' | 'lastModified'>,
 ): TransferRecord {
   return {
+    lastModified: null,
     ...offer,
     offeredAt: Date.now(),
     state: 'offered',

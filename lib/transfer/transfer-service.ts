@@ -3,7 +3,10 @@ import { logger } from '../log.ts';
 import { encodeFrame } from '../wire/encode-frame.ts';
 import type { FileCancelReason, FileFrame, WireMessage } from '../wire/wire-message.ts';
 import { isPeersChannelId, pickChannelId } from './channel-ids.ts';
+import { EMPTY_SHA256, storedPrefixSha256 } from './prefix-digest.ts';
 import { ProgressMeter } from './progress-meter.ts';
+import { retryWhileBusy } from './retry-while-busy.ts';
+import { prefixMatches, reattachProblem } from './reattach-check.ts';
 import { safeFileName } from './safe-file-name.ts';
 import {
   FINAL_STATES,
@@ -24,6 +27,7 @@ import {
   type OutgoingHash,
   type TransferLinks,
 } from './transfer-ports.ts';
+import { waitUntilOpen } from './wait-until-open.ts';
 
 export interface TransferServiceOptions {
   ownId: string;
@@ -44,9 +48,8 @@ export interface TransferServiceOptions {
 
 /** Offers from one contact still unanswered: more are declined, so nobody can flood the list. */
 const MAX_PENDING_OFFERS = 100;
-/** A file a stopped sink still holds is tried this often, this far apart (see retryWhileBusy). */
-const BUSY_FILE_ATTEMPTS = 10;
-const BUSY_FILE_RETRY_MS = 100;
+/** Incoming states a sender's file-pause applies to: accepted, not yet fully received. */
+const PAUSABLE: ReadonlySet<TransferState> = new Set(['transferring', 'interrupted', 'paused']);
 /** A data channel lost while its connection stays up is asked for again after this long. */
 const RESUME_AFTER_CHANNEL_LOSS_MS = 1_000;
 
@@ -61,6 +64,11 @@ interface Live {
   channel: DataChannelLike | null;
   /** Outgoing: the user's file. Lost when the host restarts. */
   file: File | null;
+  /**
+   * Outgoing: `file` was attached again after a restart, and its start is not yet checked
+   * against what the receiver stored (see prefixMatches).
+   */
+  reattached: boolean;
   pump: AbortController | null;
   hash: OutgoingHash | null;
   /** Stops the hashing worker when the transfer ends before it is done. */
@@ -93,6 +101,8 @@ export class TransferService {
       // Nothing was running before this start: whatever was under way is interrupted.
       if (record.state === 'transferring' || record.state === 'verifying')
         record.state = 'interrupted';
+      // An outgoing File lived in the host's memory: only the user can give it back.
+      if (record.direction === 'out' && !FINAL_STATES.has(record.state)) record.state = 'paused';
       this.#transfers.set(record.id, this.#live(record));
     }
     await this.#removeLeftovers();
@@ -136,6 +146,7 @@ export class TransferService {
         direction: 'out',
         name: file.name || 'file',
         size: file.size,
+        lastModified: file.lastModified,
       });
       const live = this.#live(record);
       live.file = file;
@@ -164,6 +175,28 @@ export class TransferService {
     if (!live || FINAL_STATES.has(live.record.state))
       return { ok: false, error: 'That transfer has already ended.' };
     await this.#end(live, 'cancelled', 'cancelled', 'file-cancel');
+    return { ok: true };
+  }
+
+  /**
+   * The user attached the file of a paused outgoing transfer again. It must match what
+   * was offered; the offer then goes out again, and the receiver answers it with a
+   * file-accept at the offset it stored (checked against this file before any byte goes).
+   */
+  async reattach(id: string, file: unknown): Promise<ActionResult> {
+    const live = this.#transfers.get(id);
+    if (live?.record.direction !== 'out' || live.record.state !== 'paused')
+      return { ok: false, error: 'That transfer is not waiting for its file.' };
+    const problem = reattachProblem(live.record, file);
+    if (problem) {
+      logger.warn('transfer-reattach-refused', { id, reason: problem.code });
+      return { ok: false, error: problem.message };
+    }
+    live.file = file as File;
+    live.reattached = true;
+    await this.#setState(live, 'offered', null);
+    this.#sendOffer(live);
+    logger.info('transfer-reattached', { id });
     return { ok: true };
   }
 
@@ -222,7 +255,7 @@ export class TransferService {
       }
       if (record.direction === 'out' && record.state === 'offered') {
         if (live.file) this.#sendOffer(live);
-        else void this.#end(live, 'failed', 'source-unreadable', 'file-cancel');
+        else void this.#setState(live, 'paused', null);
       }
       if (record.direction === 'in' && record.state === 'interrupted') void this.#accept(live);
     }
@@ -246,8 +279,8 @@ export class TransferService {
 
   /** A decoded file frame from `peerId` (ChatService hands them over). */
   async frameArrived(peerId: string, frame: FileFrame): Promise<void> {
-    if (frame.type === 'file-offer') return this.#offered(peerId, frame);
     const live = this.#transfers.get(frame.id);
+    if (frame.type === 'file-offer' && !live) return this.#offered(peerId, frame);
     // Another contact's transfer is as unknown as a made-up id: never act on it.
     if (!live || live.record.peerId !== peerId) {
       logger.info('transfer-frame-ignored', { peerId, type: frame.type, reason: 'unknown id' });
@@ -261,9 +294,19 @@ export class TransferService {
       return;
     }
     switch (frame.type) {
+      case 'file-offer':
+        // Sent again on a new connection, or because the sender has its file back.
+        if (record.direction === 'in' && record.state === 'paused')
+          return this.#senderIsBack(live, frame);
+        return;
       case 'file-accept':
-        if (record.direction === 'out')
-          return this.#peerAccepted(live, frame.offset, frame.channel);
+        if (record.direction === 'out' && record.state === 'paused')
+          return this.#answerPaused(live, frame.offset);
+        if (record.direction === 'out') return this.#peerAccepted(live, frame);
+        break;
+      case 'file-pause':
+        if (record.direction === 'in' && PAUSABLE.has(record.state))
+          return this.#senderPaused(live);
         break;
       case 'file-decline':
         if (record.direction === 'out' && record.state === 'offered')
@@ -283,7 +326,8 @@ export class TransferService {
         }
         break;
       case 'file-complete':
-        if (record.direction === 'out' && record.state === 'verifying') {
+        // Paused too: the receiver may have verified the file while this host restarted.
+        if (record.direction === 'out' && record.state !== 'transferring') {
           live.file = null;
           this.#stopRunning(live);
           return this.#setState(live, 'complete', null);
@@ -326,6 +370,33 @@ export class TransferService {
     this.#changed();
   }
 
+  /** The sender has its file back (it offered it again): ask for the rest. */
+  async #senderIsBack(
+    live: Live,
+    offer: Extract<FileFrame, { type: 'file-offer' }>,
+  ): Promise<void> {
+    const { record } = live;
+    if (offer.name !== record.name || offer.size !== record.size) {
+      logger.warn('transfer-protocol-error', { id: record.id, reason: 'offer changed' });
+      return this.#end(live, 'failed', 'protocol', 'file-cancel');
+    }
+    // At once, so that the same offer arriving again does not ask twice.
+    record.state = 'interrupted';
+    const accepted = await this.#accept(live);
+    if (!accepted.ok) {
+      logger.warn('transfer-resume-failed', { id: record.id, error: accepted.error });
+      this.#changed();
+    }
+  }
+
+  /** The sender lost its file: keep what is stored, and wait for its user to attach it. */
+  async #senderPaused(live: Live): Promise<void> {
+    this.#stopRunning(live);
+    live.endHash = null;
+    await this.#setState(live, 'paused', null);
+    logger.info('transfer-paused', { id: live.record.id, peerId: live.record.peerId });
+  }
+
   /** Accepts an offer, or resumes an interrupted transfer from what is on disk. */
   async #accept(live: Live): Promise<ActionResult> {
     const { record } = live;
@@ -351,10 +422,18 @@ export class TransferService {
     if (channelId === null) return { ok: false, error: 'Too many transfers at once; try later.' };
     this.#lastChannel.set(record.peerId, channelId);
     this.#stopRunning(live);
-    const resume =
+    let resume =
       record.storedBytes > 0 && record.hashState
         ? { offset: record.storedBytes, hashState: record.hashState }
         : null;
+    let resumedPrefix = EMPTY_SHA256;
+    try {
+      if (resume) resumedPrefix = await storedPrefixSha256(resume.hashState);
+    } catch (error) {
+      // A state this build cannot load: the sink would refuse it too, so start afresh.
+      logger.warn('transfer-resume-refused', { id: record.id, error: String(error) });
+      resume = null;
+    }
     let sink: IncomingFile;
     try {
       sink = await retryWhileBusy(() => incoming.open(record.id, resume));
@@ -398,6 +477,7 @@ export class TransferService {
       id: record.id,
       offset: record.storedBytes,
       channel: channelId,
+      prefixSha256: record.storedBytes > 0 ? resumedPrefix : EMPTY_SHA256,
     });
     logger.info('transfer-accepted', { id: record.id, offset: record.storedBytes, channelId });
     return { ok: true };
@@ -511,16 +591,53 @@ export class TransferService {
     });
   }
 
-  async #peerAccepted(live: Live, offset: number, channelId: number): Promise<void> {
+  /** A file-accept while this side has no file: tell the receiver to keep waiting. */
+  #answerPaused(live: Live, offset: number): void {
+    const { record } = live;
+    // What the receiver has, for the card to show.
+    live.start = Math.min(offset, record.size);
+    live.done = 0;
+    this.#sendFrame(record.peerId, { v: 1, type: 'file-pause', id: record.id });
+    logger.info('transfer-pause-answered', { id: record.id, offset });
+    this.#changed();
+  }
+
+  async #peerAccepted(
+    live: Live,
+    accept: Extract<FileFrame, { type: 'file-accept' }>,
+  ): Promise<void> {
     const { record } = live;
     const { ownId, links, outgoing } = this.#options;
+    const { offset, channel: channelId } = accept;
     if (offset > record.size || !isPeersChannelId(ownId, record.peerId, channelId)) {
       logger.warn('transfer-protocol-error', { id: record.id, reason: 'bad file-accept' });
       return this.#end(live, 'failed', 'protocol', 'file-cancel');
     }
     const file = live.file;
-    if (!file) return this.#end(live, 'failed', 'source-unreadable', 'file-cancel');
+    if (!file) return this.#setState(live, 'paused', null);
     this.#stopRunning(live);
+    if (live.reattached) {
+      const check = new AbortController();
+      live.pump = check; // Stopped like a run, by a cancel or a newer accept.
+      let same: boolean;
+      try {
+        same = await prefixMatches(
+          outgoing.digest,
+          file,
+          offset,
+          accept.prefixSha256,
+          check.signal,
+        );
+      } catch (error) {
+        if (live.pump !== check) return;
+        live.pump = null;
+        return this.#sourceFailed(live, error);
+      }
+      if (live.pump !== check) return;
+      live.pump = null;
+      if (!same) return this.#refuseReattached(live, offset);
+      live.reattached = false;
+    }
     const channel = links.openChannel(record.peerId, channelId);
     if (!channel) {
       // The connection went, or the browser refused the id: the receiver asks again.
@@ -563,20 +680,41 @@ export class TransferService {
     } catch (error) {
       if (live.pump !== pump) return; // Cancelled, or replaced by a new accept.
       live.pump = null;
-      if (error instanceof TransferError && error.reason === 'source-unreadable') {
-        logger.warn('transfer-source-unreadable', { id: record.id, error: error.message });
-        return this.#end(live, 'failed', 'source-unreadable', 'file-cancel');
-      }
       if (error instanceof TransferError && error.reason === 'channel-closed') {
         // The connection dropped, or the receiver will ask again (or say why it ended).
         if (record.state === 'transferring') await this.#setState(live, 'interrupted', null);
         return;
       }
-      logger.error('transfer-send-failed', { id: record.id, error: String(error) });
-      return this.#end(live, 'failed', 'failed', 'file-cancel');
+      return this.#sourceFailed(live, error);
     } finally {
       void this.#save(live);
     }
+  }
+
+  /** Reading or hashing the file failed: the transfer ends, and the receiver is told why. */
+  #sourceFailed(live: Live, error: unknown): Promise<void> {
+    const { id } = live.record;
+    if (error instanceof TransferError && error.reason === 'source-unreadable') {
+      logger.warn('transfer-source-unreadable', { id, error: error.message });
+      return this.#end(live, 'failed', 'source-unreadable', 'file-cancel');
+    }
+    logger.error('transfer-send-failed', { id, error: String(error) });
+    return this.#end(live, 'failed', 'failed', 'file-cancel');
+  }
+
+  /**
+   * The file attached again does not begin with what the receiver stored: it is another
+   * file. Back to paused, saying so; the receiver keeps its bytes and waits.
+   */
+  async #refuseReattached(live: Live, offset: number): Promise<void> {
+    const { record } = live;
+    logger.warn('transfer-reattach-refused', { id: record.id, reason: 'prefix', offset });
+    live.file = null;
+    live.reattached = false;
+    live.start = offset;
+    live.done = 0;
+    await this.#setState(live, 'paused', 'different-file');
+    this.#sendFrame(record.peerId, { v: 1, type: 'file-pause', id: record.id });
   }
 
   // ---- shared ----
@@ -669,6 +807,7 @@ export class TransferService {
       done: 0,
       channel: null,
       file: null,
+      reattached: false,
       pump: null,
       hash: null,
       hashing: null,
@@ -713,45 +852,14 @@ export class TransferService {
   }
 }
 
-/**
- * Runs a disk operation on an incoming file, trying again for a moment while it fails: a
- * sink that was just stopped lets go of its file only once its worker has ended, and OPFS
- * lets one handle at a time hold a file.
- */
-async function retryWhileBusy<T>(operation: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await operation();
-    } catch (error) {
-      if (attempt >= BUSY_FILE_ATTEMPTS) throw error;
-      await new Promise((resolve) => setTimeout(resolve, BUSY_FILE_RETRY_MS));
-    }
-  }
-}
-
 /** The wire's reason for a local failure. */
 function wireReason(reason: TransferFailure | null): FileCancelReason {
-  if (reason === 'save-failed' || reason === 'protocol' || reason === null) return 'failed';
+  if (
+    reason === 'save-failed' ||
+    reason === 'protocol' ||
+    reason === 'different-file' ||
+    reason === null
+  )
+    return 'failed';
   return reason;
-}
-
-/** Resolves when a channel is open; a negotiated one usually is at once. */
-function waitUntilOpen(channel: DataChannelLike): Promise<void> {
-  if (channel.readyState === 'open') return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const opened = () => {
-      cleanup();
-      resolve();
-    };
-    const closed = () => {
-      cleanup();
-      reject(new TransferError('channel-closed', 'The data channel closed before it opened.'));
-    };
-    const cleanup = () => {
-      channel.removeEventListener('open', opened);
-      channel.removeEventListener('close', closed);
-    };
-    channel.addEventListener('open', opened);
-    channel.addEventListener('close', closed);
-  });
 }

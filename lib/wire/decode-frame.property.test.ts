@@ -115,8 +115,10 @@ const validMessage: fc.Arbitrary<WireMessage> = fc.oneof(
     id: uuid,
     offset: byteCount,
     channel,
+    prefixSha256: sha256,
   }),
   fc.record({ v: version, type: fc.constant('file-decline' as const), id: uuid }),
+  fc.record({ v: version, type: fc.constant('file-pause' as const), id: uuid }),
   fc.record({
     v: version,
     type: fc.constant('file-cancel' as const),

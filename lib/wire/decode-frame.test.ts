@@ -14,6 +14,7 @@ import {
   type FileCancelReason,
   type FileCompleteFrame,
   type FileDeclineFrame,
+  type FilePauseFrame,
   type FileEndFrame,
   type FileFrame,
   type FileOfferFrame,
@@ -51,12 +52,28 @@ const offer: FileOfferFrame = {
   name: 'photo.jpg',
   size: 52428800,
 };
-const fileAccept: FileAcceptFrame = { v: 1, type: 'file-accept', id: ID, offset: 0, channel: 64 };
+const fileAccept: FileAcceptFrame = {
+  v: 1,
+  type: 'file-accept',
+  id: ID,
+  offset: 0,
+  channel: 64,
+  prefixSha256: SHA256,
+};
 const decline: FileDeclineFrame = { v: 1, type: 'file-decline', id: ID };
+const pause: FilePauseFrame = { v: 1, type: 'file-pause', id: ID };
 const cancel: FileCancelFrame = { v: 1, type: 'file-cancel', id: ID, reason: 'no-space' };
 const end: FileEndFrame = { v: 1, type: 'file-end', id: ID, sha256: SHA256 };
 const complete: FileCompleteFrame = { v: 1, type: 'file-complete', id: ID };
-const FILE_FRAMES: readonly FileFrame[] = [offer, fileAccept, decline, cancel, end, complete];
+const FILE_FRAMES: readonly FileFrame[] = [
+  offer,
+  fileAccept,
+  decline,
+  pause,
+  cancel,
+  end,
+  complete,
+];
 const VALID: readonly WireMessage[] = [request, accept, chat, receipt, ...FILE_FRAMES];
 
 /** Ids that are not UUIDs as the contract defines them. */
@@ -340,6 +357,27 @@ describe('decodeFrame: limits', () => {
     }
   });
 
+  it('file-accept prefixSha256: 64 lower-case hex digits, always present', () => {
+    for (const prefixSha256 of ['0'.repeat(64), '0123456789abcdef'.repeat(4)]) {
+      expectOk(decodeValue({ ...fileAccept, prefixSha256 }), { ...fileAccept, prefixSha256 });
+    }
+    for (const prefixSha256 of ['F'.repeat(64), '0'.repeat(63), '0'.repeat(65), '', null, 5]) {
+      const result = decodeValue({ ...fileAccept, prefixSha256 });
+      expectFailure(result, 'invalid');
+      expect(!result.ok && result.detail).toContain('prefixSha256: ');
+    }
+    const without: Partial<FileAcceptFrame> = { ...fileAccept };
+    delete without.prefixSha256;
+    expectFailure(decodeValue(without), 'invalid');
+  });
+
+  it('file-pause carries only its id', () => {
+    expectOk(decodeValue(pause), pause);
+    expectFailure(decodeValue({ ...pause, reason: 'cancelled' }), 'invalid');
+    expectFailure(decodeValue({ ...pause, id: 'not-a-uuid' }), 'invalid');
+    expectFailure(decodeValue({ v: 1, type: 'file-pause' }), 'invalid');
+  });
+
   it('file-end sha256: 64 lower-case hex digits', () => {
     for (const sha256 of ['0'.repeat(64), 'f'.repeat(64), '0123456789abcdef'.repeat(4)]) {
       expectOk(decodeValue({ ...end, sha256 }), { ...end, sha256 });
@@ -427,7 +465,9 @@ describe('decodeFrame: shape', () => {
     ['file-offer', 'size', '52428800'],
     ['file-accept', 'offset', null],
     ['file-accept', 'channel', [64]],
+    ['file-accept', 'prefixSha256', [SHA256]],
     ['file-decline', 'id', null],
+    ['file-pause', 'id', null],
     ['file-cancel', 'reason', ['no-space']],
     ['file-end', 'sha256', { 0: SHA256 }],
     ['file-complete', 'id', { id: ID }],

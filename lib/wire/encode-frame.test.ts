@@ -21,10 +21,11 @@ const FILE_FRAMES: readonly (readonly [FileFrame, string])[] = [
     `{"v":1,"type":"file-offer","id":"${ID}","name":"photo.jpg","size":52428800}`,
   ],
   [
-    { v: 1, type: 'file-accept', id: ID, offset: 29360128, channel: 66 },
-    `{"v":1,"type":"file-accept","id":"${ID}","offset":29360128,"channel":66}`,
+    { v: 1, type: 'file-accept', id: ID, offset: 29360128, channel: 66, prefixSha256: SHA256 },
+    `{"v":1,"type":"file-accept","id":"${ID}","offset":29360128,"channel":66,"prefixSha256":"${SHA256}"}`,
   ],
   [{ v: 1, type: 'file-decline', id: ID }, `{"v":1,"type":"file-decline","id":"${ID}"}`],
+  [{ v: 1, type: 'file-pause', id: ID }, `{"v":1,"type":"file-pause","id":"${ID}"}`],
   [
     { v: 1, type: 'file-cancel', id: ID, reason: 'hash-mismatch' },
     `{"v":1,"type":"file-cancel","id":"${ID}","reason":"hash-mismatch"}`,
@@ -55,6 +56,7 @@ const TRANSFER_RECORD = {
   channel: 64,
   reason: 'cancelled',
   sha256: SHA256,
+  prefixSha256: SHA256,
 };
 
 function utf8Length(text: string): number {
@@ -119,6 +121,7 @@ describe('encodeFrame', () => {
         id: ID,
         offset: Number.MAX_SAFE_INTEGER,
         channel: LAST_FILE_CHANNEL,
+        prefixSha256: SHA256,
       },
       { v: 1, type: 'file-cancel', id: ID, reason: 'source-unreadable' },
       { v: 1, type: 'file-end', id: ID, sha256: SHA256 },

@@ -31,10 +31,18 @@ export function encodeFrame(message: WireMessage): string {
       return JSON.stringify({ v, type, id, name, size } satisfies Required<typeof message>);
     }
     case 'file-accept': {
-      const { v, type, id, offset, channel } = message;
-      return JSON.stringify({ v, type, id, offset, channel } satisfies Required<typeof message>);
+      const { v, type, id, offset, channel, prefixSha256 } = message;
+      return JSON.stringify({
+        v,
+        type,
+        id,
+        offset,
+        channel,
+        prefixSha256,
+      } satisfies Required<typeof message>);
     }
     case 'file-decline':
+    case 'file-pause':
     case 'file-complete': {
       const { v, type, id } = message;
       return JSON.stringify({ v, type, id } satisfies Required<typeof message>);

@@ -61,6 +61,22 @@ export interface FileAcceptFrame {
   id: string;
   offset: number;
   channel: number;
+  /**
+   * The SHA-256 (lower-case hex) of the bytes the receiver holds, [0, offset): the empty
+   * string's when offset is 0. A sender whose user attached the file again checks it.
+   */
+  prefixSha256: string;
+}
+
+/**
+ * The sender cannot send now: its file was lost (its browser restarted) and its user has
+ * to attach it again. The receiver keeps what it stored; a file-offer with the same id
+ * says the file is back.
+ */
+export interface FilePauseFrame {
+  v: 1;
+  type: 'file-pause';
+  id: string;
 }
 
 export interface FileDeclineFrame {
@@ -108,6 +124,7 @@ export type FileFrame =
   | FileOfferFrame
   | FileAcceptFrame
   | FileDeclineFrame
+  | FilePauseFrame
   | FileCancelFrame
   | FileEndFrame
   | FileCompleteFrame;

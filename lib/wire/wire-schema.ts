@@ -109,12 +109,22 @@ export const fileOfferSchema = z.strictObject({
   size: byteCount,
 });
 
+/** A SHA-256 digest as the wire carries it. */
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex digits');
+
 export const fileAcceptSchema = z.strictObject({
   v: version,
   type: z.literal('file-accept'),
   id: messageId,
   offset: byteCount,
   channel: z.int().min(FIRST_FILE_CHANNEL).max(LAST_FILE_CHANNEL),
+  prefixSha256: sha256,
+});
+
+export const filePauseSchema = z.strictObject({
+  v: version,
+  type: z.literal('file-pause'),
+  id: messageId,
 });
 
 export const fileDeclineSchema = z.strictObject({
@@ -134,7 +144,7 @@ export const fileEndSchema = z.strictObject({
   v: version,
   type: z.literal('file-end'),
   id: messageId,
-  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex digits'),
+  sha256,
 });
 
 export const fileCompleteSchema = z.strictObject({
@@ -151,6 +161,7 @@ export const wireMessageSchema = z.discriminatedUnion('type', [
   fileOfferSchema,
   fileAcceptSchema,
   fileDeclineSchema,
+  filePauseSchema,
   fileCancelSchema,
   fileEndSchema,
   fileCompleteSchema,

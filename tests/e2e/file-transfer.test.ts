@@ -1,7 +1,8 @@
 // File sharing between two contacts, through the views, the hosts and the real server:
 // offered, accepted, streamed to disk, verified and saved to Downloads byte for byte;
-// declined, cancelled from either side, resumed after the receiver's browser crashes,
-// saved under a safe name whatever the sender called it, and sent on with the popup shut.
+// declined, cancelled from either side, resumed after the receiver's browser crashes or
+// (once the file is attached again) the sender's, saved under a safe name whatever the
+// sender called it, and sent on with the popup shut.
 import { existsSync } from 'node:fs';
 import { readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -254,6 +255,49 @@ describe('file transfer', () => {
     expect(sentBytes, "bytes Alice's card says she sent").toBeGreaterThanOrEqual(size);
     expect(sentBytes, "bytes Alice's card says she sent").toBeLessThan(
       size + CHECKPOINT_BYTES + SENDER_HIGH_WATER + CHUNK_BYTES,
+    );
+  });
+
+  it("pauses when Alice's browser is killed mid-way, and resumes once she attaches the file again", async () => {
+    const { alice, bob } = suite;
+    const size = 200 * MiB;
+    const [file] = await makeFiles([{ name: 'reattached.bin', size }]);
+    const { sent, received } = await openCards();
+
+    const id = await offer(sent, received, [file!]);
+    await received.accept(id);
+    await waitFor(
+      'Bob to have stored 40 % of the file',
+      async () => ((await storedCheckpoint(received.page, id)) >= 0.4 * size ? true : undefined),
+      { timeoutMs: 30_000, intervalMs: 50 },
+    );
+    // Alice's host held the File in memory: killed, it is gone.
+    await alice.profile.kill();
+    await alice.profile.relaunch();
+    await reopenPopup(alice);
+    await alice.popup.openConversation(bob.id);
+    const resent = new TransferCards(alice.popup.page);
+
+    // Paused on both sides, not cancelled: Bob keeps what he stored.
+    const paused = await resent.waitForState(id, ['paused'], 30_000);
+    await received.waitForState(id, ['paused'], 30_000);
+    expect(await resent.status(id), "Alice's card").toBe(
+      'Paused: attach reattached.bin again to resume',
+    );
+    expect(await received.status(id), "Bob's card").toBe('Waiting for Alice to resume');
+    const stored = await storedCheckpoint(received.page, id);
+    expect(stored, 'what Bob has stored').toBeGreaterThanOrEqual(0.4 * size);
+    expect(await hasPartFile(received.page, id), "Bob's partial file, paused").toBe(true);
+
+    await resent.reattach(id, file!);
+    const { sentBytes } = await resent.waitForState(id, ['complete'], 60_000);
+    await received.waitForState(id, ['complete'], 30_000);
+    const saved = await savedCopy(received, id, path.basename(file!), size);
+    expect(await sha256OfFile(saved), 'SHA-256 of the saved file').toBe(await sha256OfFile(file!));
+
+    // After the restart Alice sent exactly what Bob lacked: his stored prefix stayed put.
+    expect(sentBytes! - paused.sentBytes!, 'bytes Alice sent after she attached it').toBe(
+      size - stored,
     );
   });
 });

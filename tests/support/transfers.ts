@@ -72,6 +72,16 @@ export class TransferCards {
     await this.page.getByTestId('file-input').setInputFiles(files);
   }
 
+  /** Picks `file` with a paused transfer's "Choose file…" button (its hidden file input). */
+  async reattach(id: string, file: string): Promise<void> {
+    await this.card(id).getByTestId('transfer-reattach-input').setInputFiles(file);
+  }
+
+  /** The card's status line. */
+  async status(id: string): Promise<string> {
+    return (await this.card(id).getByTestId('transfer-status').textContent())?.trim() ?? '';
+  }
+
   /** Waits for a card of `direction` that was not in `before`, and returns its id. */
   async waitForNew(
     before: ReadonlySet<string>,

@@ -24,6 +24,7 @@ export function idleTransferPorts(
       hash: () => {
         throw new Error('The hasher is not part of this test.');
       },
+      digest: unused('The hasher'),
     },
     downloads: {
       save: unused('Saving to Downloads'),
