@@ -5,6 +5,7 @@ import type { FileFrame } from '../wire/wire-message.ts';
 import { createOutgoingFiles } from './outgoing-files.ts';
 import { hashBlob } from './send/hash-blob.ts';
 import { createHashEngine } from './send/hash-engine.ts';
+import { READ_BYTES } from './send/pump-file.ts';
 import { LoopbackChannel } from './testing/loopback-channels.ts';
 import { MemoryIncomingFiles } from './testing/memory-incoming-files.ts';
 import type { TransferState } from './transfer-record.ts';
@@ -347,7 +348,8 @@ describe('TransferService, between two hosts', () => {
   });
 
   it('fails on both sides when the source file can no longer be read', async () => {
-    const real = fileOf('vanishing.bin', 4 * MiB);
+    // Several reads long (READ_BYTES each), so that reads fail part-way.
+    const real = fileOf('vanishing.bin', 4 * READ_BYTES);
     let reads = 0;
     const vanishing = new File([real], real.name);
     const originalSlice = vanishing.slice.bind(vanishing);

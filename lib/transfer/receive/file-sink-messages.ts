@@ -9,8 +9,8 @@ import type { FileSinkErrorReason } from './file-sink-error.ts';
 export type ToFileSinkWorker =
   /** Opens (creates) the transfer's file; resumes from `resume` when given. */
   | { type: 'open'; transferId: string; resume?: Checkpoint | undefined }
-  /** The next bytes of the file. Posted with `bytes` in the transfer list: moved, not copied. */
-  | { type: 'append'; bytes: ArrayBuffer }
+  /** The next bytes of the file, in order. Posted with `chunks` in the transfer list: moved, not copied. */
+  | { type: 'append'; chunks: ArrayBuffer[] }
   /** Every byte is in: flush, close, report the SHA-256. */
   | { type: 'finish' }
   /** Close the file and delete it. Accepted at any time, after a failure too. */
@@ -20,7 +20,7 @@ export type ToFileSinkWorker =
 export type FromFileSinkWorker =
   /** The file is open; bytes are appended from `offset` (0 when a resume was refused). */
   | { type: 'opened'; offset: number }
-  /** An append is written (not necessarily flushed): the file now ends at `offset`. */
+  /** An append's chunks are written (not necessarily flushed): the file now ends at `offset`. */
   | { type: 'written'; offset: number }
   /** Everything up to `offset` is flushed; store this to resume from it. */
   | ({ type: 'checkpoint' } & Checkpoint)

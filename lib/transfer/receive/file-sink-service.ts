@@ -62,7 +62,7 @@ class FileSinkService {
       case 'open':
         return this.#open(message.transferId, message.resume);
       case 'append':
-        return this.#append(message.bytes);
+        return this.#append(message.chunks);
       case 'finish':
         return this.#finish();
       case 'discard':
@@ -92,13 +92,15 @@ class FileSinkService {
     }
   }
 
-  #append(bytes: ArrayBuffer): void {
+  #append(chunks: ArrayBuffer[]): void {
     // After a failure, bytes still on their way are dropped: the error went out once.
     if (this.#state !== 'open' || !this.#core) return;
     try {
-      const checkpoint = this.#core.append(new Uint8Array(bytes));
-      release(bytes);
-      if (checkpoint) this.#post({ type: 'checkpoint', ...checkpoint });
+      for (const bytes of chunks) {
+        const checkpoint = this.#core.append(new Uint8Array(bytes));
+        release(bytes);
+        if (checkpoint) this.#post({ type: 'checkpoint', ...checkpoint });
+      }
       this.#post({ type: 'written', offset: this.#core.offset });
     } catch (error) {
       this.#fail(error);

@@ -38,17 +38,33 @@ describe('FileSink', () => {
     const { storage, spawned, open } = setUp();
     const sink = await open();
 
-    for (const buffer of buffersOf(data, 64 * 1024)) {
-      sink.append(buffer);
-      // Moved to the worker, not copied.
-      expect(buffer.byteLength).toBe(0);
-    }
+    const buffers = buffersOf(data, 64 * 1024);
+    for (const buffer of buffers) sink.append(buffer);
 
     expect(sink.startOffset).toBe(0);
     expect(await sink.finish()).toEqual({ sha256: await sha256Hex(data), size: data.length });
+    // Moved to the worker, not copied.
+    expect(buffers.map((buffer) => buffer.byteLength)).toEqual(buffers.map(() => 0));
     expect(storage.files.get(TRANSFER)?.content()).toEqual(data);
     expect(storage.files.get(TRANSFER)?.closed).toBe(true);
     expect(spawned[0]?.terminated).toBe(true);
+  });
+
+  it('moves chunks to the worker in batches of about 1 MiB, and a short batch after 50 ms', async () => {
+    const { spawned, open } = setUp();
+    const sink = await open();
+    const worker = spawned[0]!;
+    const appends = vi.spyOn(worker, 'postMessage');
+    const chunks = buffersOf(patternBytes(5 * 256 * 1024), 256 * 1024);
+    for (const chunk of chunks) sink.append(chunk);
+    const posted = () =>
+      appends.mock.calls.flatMap(([message]) => (message.type === 'append' ? [message] : []));
+    // Four 256 KiB chunks fill a batch; the fifth waits for more, or for the timer.
+    expect(posted().map((message) => message.chunks.length)).toEqual([4]);
+    await vi.waitFor(() =>
+      expect(posted().map((message) => message.chunks.length)).toEqual([4, 1]),
+    );
+    await vi.waitFor(() => expect(sink.queuedBytes).toBe(0));
   });
 
   it('stores a 0-byte file', async () => {

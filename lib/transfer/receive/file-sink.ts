@@ -15,6 +15,15 @@ export interface FileSinkWorker {
   terminate(): void;
 }
 
+/**
+ * Chunks go to the worker in batches of about this much: each message between threads
+ * costs both of them a fixed amount of work, so one message per MiB rather than one per
+ * chunk leaves more of the CPU for the data channel. Chunks are moved, never copied.
+ */
+const BATCH_BYTES = 1024 * 1024;
+/** A batch that has not filled up goes this long after its first chunk came. */
+const BATCH_DELAY_MS = 50;
+
 /** Written this way (a URL literal beside import.meta.url), Vite bundles the worker. */
 function spawnWorker(): FileSinkWorker {
   return new Worker(new URL('./file-sink.worker.ts', import.meta.url), {
@@ -63,6 +72,10 @@ export class FileSink {
   #writtenOffset = 0;
   readonly #checkpointListeners = new Set<(checkpoint: Checkpoint) => void>();
   readonly #errorListeners = new Set<(error: FileSinkError) => void>();
+  /** Chunks not yet posted to the worker (see BATCH_BYTES). */
+  #batch: ArrayBuffer[] = [];
+  #batchBytes = 0;
+  #batchTimer: ReturnType<typeof setTimeout> | undefined;
   #opening: Deferred<void> | undefined;
   #finishing: Deferred<StoredFile> | undefined;
   #discarding: Promise<void> | undefined;
@@ -140,7 +153,10 @@ export class FileSink {
     if (this.#state !== 'open')
       throw new FileSinkError('failed', `cannot append: the file sink is ${this.#state}`);
     this.#postedOffset += chunk.byteLength;
-    this.#post({ type: 'append', bytes: chunk }, [chunk]);
+    this.#batch.push(chunk);
+    this.#batchBytes += chunk.byteLength;
+    if (this.#batchBytes >= BATCH_BYTES) this.#sendBatch();
+    else this.#batchTimer ??= setTimeout(() => this.#sendBatch(), BATCH_DELAY_MS);
   }
 
   /** Hears each checkpoint (flushed offset and hash state), to store it for a resume. */
@@ -162,6 +178,7 @@ export class FileSink {
       return Promise.reject(
         new FileSinkError('failed', `cannot finish: the file sink is ${this.#state}`),
       );
+    this.#sendBatch();
     this.#state = 'finishing';
     return new Promise<StoredFile>((resolve, reject) => {
       this.#finishing = { resolve, reject };
@@ -283,6 +300,18 @@ export class FileSink {
     this.#opening?.reject(error);
     this.#finishing?.reject(error);
     this.#opening = this.#finishing = undefined;
+  }
+
+  /** Moves the chunks appended since the last batch to the worker, in one message. */
+  #sendBatch(): void {
+    clearTimeout(this.#batchTimer);
+    this.#batchTimer = undefined;
+    if (this.#batch.length === 0) return;
+    const chunks = this.#batch;
+    this.#batch = [];
+    this.#batchBytes = 0;
+    // After a failure or a stop, nothing more is written: the chunks are dropped.
+    if (this.#state === 'open') this.#post({ type: 'append', chunks }, chunks);
   }
 
   #post(message: ToFileSinkWorker, transfer: Transferable[] = []): void {
