@@ -1,9 +1,12 @@
-import { CpuClock } from '../support/cpu-clock.ts';
+import { CpuClock, type CpuShare } from '../support/cpu-clock.ts';
 
 /** CPU seconds each user's browser (all its processes) spent on one transfer. */
 export interface PairCpuSeconds {
   sender: number;
   receiver: number;
+  /** Where it went, by kind of process and thread, the largest first. */
+  senderShares: CpuShare[];
+  receiverShares: CpuShare[];
 }
 
 interface Profile {
@@ -21,8 +24,13 @@ export async function startPairCpu(
   ]);
   return {
     read: async () => {
-      const [senderSeconds, receiverSeconds] = await Promise.all([a.seconds(), b.seconds()]);
-      return { sender: senderSeconds, receiver: receiverSeconds };
+      const [sender, receiver] = await Promise.all([a.read(), b.read()]);
+      return {
+        sender: sender.seconds,
+        receiver: receiver.seconds,
+        senderShares: sender.shares,
+        receiverShares: receiver.shares,
+      };
     },
   };
 }

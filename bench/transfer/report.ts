@@ -2,6 +2,7 @@
 // Throughput is in MB/s of 1,000,000 bytes; memory in bytes (JSON) and MiB (lines).
 import { footprint, type HeapPeak } from '../support/heap-sampler.ts';
 import type { TransferOptions } from './options.ts';
+import type { CpuShare } from '../support/cpu-clock.ts';
 import type { PairCpuSeconds } from './pair-cpu.ts';
 import {
   HIGH_WATER_BYTES,
@@ -86,7 +87,7 @@ export function transferReport(
     `  ${size(options.bytes)} in ${size(options.chunkBytes)} messages; sending pauses at ${size(options.highWaterBytes)} buffered and resumes at ${size(options.lowWaterBytes)}; ${size(options.warmUpBytes)} sent first to warm up`,
     `  throughput   ${rate.toFixed(1)} MB/s (1 MB = 1e6 bytes): first send → the receiver's ack, ${(times.acked / 1000).toFixed(2)} s on the sender's clock`,
     `               last chunk handed to send() at ${(times.lastSent / 1000).toFixed(2)} s; ${times.messages} messages, ${times.pauses} pauses for 'bufferedamountlow'`,
-    cpuLine(raw.cpuSeconds, options.bytes),
+    ...cpuLines(raw.cpuSeconds, options.bytes),
     `  receiver     JS heap + array buffers: ${mib(footprint(heap.baseline))} after a forced GC, peak ${signedMib(heap.peakGrowth)} over it; ${signedMib(raw.retainedBytes)} after the transfer and another GC`,
     `               peaks by field: JS heap ${signedMib(growth('usedSize'))}, array buffers ${signedMib(growth('backingStorageSize'))}; Blink's heap ${signedMib(growth('embedderHeapUsedSize'))} (not in the footprint)`,
     `               ${heap.samples} readings of Runtime.getHeapUsage every ${options.sampleIntervalMs} ms or more (longest gap ${heap.longestGapMs.toFixed(0)} ms)`,
@@ -202,7 +203,7 @@ function parleyLines(transfer: ParleyTransfer): string[] {
     `  receiver     B's host + sink worker, JS heaps + array buffers: peak ${signedMib(heap.peakGrowth)} over their baselines (host ${signedMib(heap.peakRootGrowth)}, worker ${signedMib(heap.peakWorkersGrowth)}; JS heaps ${signedMib(heap.peakJsHeapGrowth)}, array buffers ${signedMib(heap.peakArrayBufferGrowth)})`,
     `               host ${mib(footprint(heap.rootBaseline))} after a forced GC, its own peak ${signedMib(heap.rootPeakGrowth)}, ${signedMib(transfer.retainedBytes)} after the transfer and another GC; ${workers}`,
     `               ${heap.samples} rounds of Runtime.getHeapUsage, from the pick until B's copy was saved (longest gap ${heap.longestGapMs.toFixed(0)} ms)`,
-    cpuLine(transfer.cpuSeconds, transfer.bytes),
+    ...cpuLines(transfer.cpuSeconds, transfer.bytes),
   ];
 }
 
@@ -211,8 +212,18 @@ const cpuTotal = (cpu: PairCpuSeconds) => cpu.sender + cpu.receiver;
 /** CPU seconds per GiB moved, both browsers together. */
 const cpuPerGib = (cpu: PairCpuSeconds, bytes: number) => (cpuTotal(cpu) / bytes) * GiB;
 
-function cpuLine(cpu: PairCpuSeconds, bytes: number): string {
-  return `  CPU          ${cpuTotal(cpu).toFixed(1)} s, both browsers, every process (A ${cpu.sender.toFixed(1)} s, B ${cpu.receiver.toFixed(1)} s): ${cpuPerGib(cpu, bytes).toFixed(1)} s per GiB`;
+function cpuLines(cpu: PairCpuSeconds, bytes: number): string[] {
+  // The threads that took the most, per side: where a transfer's CPU goes.
+  const top = (shares: CpuShare[]) =>
+    shares
+      .slice(0, 8)
+      .map((share) => `${share.process} ${share.thread} ${share.seconds.toFixed(1)}`)
+      .join(', ');
+  return [
+    `  CPU          ${cpuTotal(cpu).toFixed(1)} s, both browsers, every process (A ${cpu.sender.toFixed(1)} s, B ${cpu.receiver.toFixed(1)} s): ${cpuPerGib(cpu, bytes).toFixed(1)} s per GiB`,
+    `               A's busiest threads (s): ${top(cpu.senderShares)}`,
+    `               B's busiest threads (s): ${top(cpu.receiverShares)}`,
+  ];
 }
 
 function parleyFigures(
