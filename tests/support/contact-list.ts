@@ -46,19 +46,7 @@ export class ContactList {
 
   /** Every contact shown, in the order shown, read in one go. */
   async shown(): Promise<ShownContact[]> {
-    return this.page.evaluate(() =>
-      [...document.querySelectorAll('[data-testid="contact"]')].map((item) => {
-        const unread = item.querySelector('[data-testid="contact-unread"]');
-        const unreadText = unread?.checkVisibility() ? (unread.textContent ?? '').trim() : '';
-        return {
-          peerId: item.getAttribute('data-peer-id') ?? '',
-          status: item.getAttribute('data-status'),
-          online: item.getAttribute('data-online') === 'true',
-          name: (item.querySelector('[data-testid="contact-name"]')?.textContent ?? '').trim(),
-          unread: unreadText ? Number(unreadText) : 0,
-        };
-      }),
-    );
+    return this.page.evaluate(readContacts);
   }
 
   /** The contact `peerId` as shown now, or undefined if the list does not show it. */
@@ -125,4 +113,22 @@ export class ContactList {
   async open(peerId: string): Promise<void> {
     await this.item(peerId).getByTestId('contact-name').click();
   }
+}
+
+/**
+ * Every contact the page shows, in order. Runs in the page (Playwright's or Puppeteer's
+ * evaluate), so it uses nothing from outside its own body.
+ */
+export function readContacts(): ShownContact[] {
+  return [...document.querySelectorAll('[data-testid="contact"]')].map((item) => {
+    const unread = item.querySelector('[data-testid="contact-unread"]');
+    const unreadText = unread?.checkVisibility() ? (unread.textContent ?? '').trim() : '';
+    return {
+      peerId: item.getAttribute('data-peer-id') ?? '',
+      status: item.getAttribute('data-status'),
+      online: item.getAttribute('data-online') === 'true',
+      name: (item.querySelector('[data-testid="contact-name"]')?.textContent ?? '').trim(),
+      unread: unreadText ? Number(unreadText) : 0,
+    };
+  });
 }

@@ -66,14 +66,7 @@ export class ConversationView {
   /** Every message shown, in the order shown, read in one go. */
   async shown(): Promise<ShownMessage[]> {
     if ((await this.root.count()) === 0) return [];
-    return this.root.evaluate((root) =>
-      [...root.querySelectorAll('[data-testid="message"]')].map((message) => ({
-        id: message.getAttribute('data-message-id') ?? '',
-        direction: message.getAttribute('data-direction') ?? '',
-        state: message.getAttribute('data-state') ?? '',
-        text: message.querySelector('[data-testid="message-text"]')?.textContent ?? '',
-      })),
-    );
+    return this.root.evaluate(readMessages);
   }
 
   /** Types `text` into the composer and sends it with Enter or the Send button. */
@@ -161,4 +154,17 @@ export class ConversationView {
       );
     }
   }
+}
+
+/**
+ * Every message in the conversation `root`, in order. Runs in the page (Playwright's or
+ * Puppeteer's evaluate), so it uses nothing from outside its own body.
+ */
+export function readMessages(root: Element): ShownMessage[] {
+  return [...root.querySelectorAll('[data-testid="message"]')].map((message) => ({
+    id: message.getAttribute('data-message-id') ?? '',
+    direction: message.getAttribute('data-direction') ?? '',
+    state: message.getAttribute('data-state') ?? '',
+    text: message.querySelector('[data-testid="message-text"]')?.textContent ?? '',
+  }));
 }

@@ -1,7 +1,6 @@
 // Asks the peer host directly, over the views' own channel (docs/protocol.md, "Views ↔
 // host"), from any extension page. Tests use it to check what the host has stored (a
 // message that must never arrive, a duplicate the view might hide), never to change it.
-import type { Page } from 'playwright-core';
 import type { ChatMessage } from '../../lib/chat/chat-message.ts';
 import type { ContactSummary } from '../../lib/contacts/contact.ts';
 import {
@@ -11,9 +10,17 @@ import {
   type ResultOf,
 } from '../../lib/protocol/host-protocol.ts';
 
+/**
+ * An extension page, as Playwright (Chromium) or Puppeteer (Firefox) drives it: all the
+ * requests need is to run a function in it.
+ */
+export interface ExtensionPage {
+  evaluate<R, A>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R>;
+}
+
 /** Sends one request as a view would and returns the host's result; throws its error. */
 export async function requestHost<M extends HostMethod>(
-  page: Page,
+  page: ExtensionPage,
   method: M,
   params: ParamsOf<M>,
   timeoutMs = 5_000,
@@ -56,13 +63,13 @@ export async function requestHost<M extends HostMethod>(
  * Every message the host has stored of the conversation with `peerId`, oldest first;
  * [] when it keeps none (a host may refuse to list a stranger's conversation).
  */
-export async function storedMessages(page: Page, peerId: string): Promise<ChatMessage[]> {
+export async function storedMessages(page: ExtensionPage, peerId: string): Promise<ChatMessage[]> {
   return requestHost(page, 'getConversation', { peerId, limit: 10_000 }).catch(() => []);
 }
 
 /** The host's record of `peerId` as a contact, or undefined if it has none. */
 export async function storedContact(
-  page: Page,
+  page: ExtensionPage,
   peerId: string,
 ): Promise<ContactSummary | undefined> {
   const state = await requestHost(page, 'getState', undefined);

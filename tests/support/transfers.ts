@@ -30,11 +30,9 @@ export interface FilePayload {
 /** The transfer cards of the conversation on screen in `page`. */
 export class TransferCards {
   readonly page: Page;
-  readonly cards: Locator;
 
   constructor(page: Page) {
     this.page = page;
-    this.cards = page.getByTestId('transfer-card');
   }
 
   card(id: string): Locator {
@@ -42,18 +40,7 @@ export class TransferCards {
   }
 
   async shown(): Promise<ShownTransfer[]> {
-    return this.cards.evaluateAll((cards) =>
-      cards.map((card) => {
-        const element = card as HTMLElement;
-        const sent = element.dataset.sentBytes;
-        return {
-          id: element.dataset.transferId ?? '',
-          state: element.dataset.state ?? '',
-          direction: element.dataset.direction ?? '',
-          sentBytes: sent === undefined ? null : Number(sent),
-        };
-      }),
-    );
+    return this.page.evaluate(readTransferCards);
   }
 
   /** The transfer as the host reports it (what the card shows, and more). */
@@ -135,6 +122,24 @@ export class TransferCards {
     const value = await bar.first().getAttribute('aria-valuenow');
     return value === null ? null : Number(value);
   }
+}
+
+/**
+ * Every transfer card the page shows, in order. Runs in the page (Playwright's or
+ * Puppeteer's evaluate), so it uses nothing from outside its own body.
+ */
+export function readTransferCards(): ShownTransfer[] {
+  return [...document.querySelectorAll<HTMLElement>('[data-testid="transfer-card"]')].map(
+    (card) => {
+      const sent = card.dataset.sentBytes;
+      return {
+        id: card.dataset.transferId ?? '',
+        state: card.dataset.state ?? '',
+        direction: card.dataset.direction ?? '',
+        sentBytes: sent === undefined ? null : Number(sent),
+      };
+    },
+  );
 }
 
 /**
