@@ -374,7 +374,10 @@ describe('TransferService, between two hosts', () => {
     bob.freeSpace = 1000;
     const id = await offer(fileOf('big.bin', 2000));
     const answer = await bob.service.answer(id, true);
-    expect(answer).toMatchObject({ ok: false, error: expect.stringContaining('Not enough space') });
+    expect(answer).toEqual({
+      ok: false,
+      error: 'Not enough space: the file needs 2 KB, and 1 KB are free.',
+    });
     expect(stateOf(bob, id)).toBe('offered');
   });
 

@@ -3,6 +3,7 @@ import { logger } from '../log.ts';
 import { encodeFrame } from '../wire/encode-frame.ts';
 import type { FileCancelReason, FileFrame, WireMessage } from '../wire/wire-message.ts';
 import { isPeersChannelId, pickChannelId } from './channel-ids.ts';
+import { formatBytes } from './format-bytes.ts';
 import { EMPTY_SHA256, storedPrefixSha256 } from './prefix-digest.ts';
 import { ProgressMeter } from './progress-meter.ts';
 import { retryWhileBusy } from './retry-while-busy.ts';
@@ -406,7 +407,7 @@ export class TransferService {
     const free = await this.#options.freeSpace();
     const needed = record.size - record.storedBytes;
     if (free !== null && needed > free) {
-      const error = `Not enough space: the file needs ${needed} bytes, and ${free} are free.`;
+      const error = `Not enough space: the file needs ${formatBytes(needed)}, and ${formatBytes(free)} are free.`;
       logger.warn('transfer-no-space', { id: record.id, needed, free });
       return { ok: false, error };
     }

@@ -22,6 +22,13 @@ interface ChromeApis {
   };
 }
 
+/** What starts the browser: Debian's Chromium, or a wrapper that execs it (see small-disk.ts). */
+export interface ChromiumLauncher {
+  executablePath: string;
+  /** Added to the environment the browser starts with. */
+  env?: Record<string, string>;
+}
+
 export class ChromiumProfile {
   readonly name: string;
   readonly userDataDir: string;
@@ -32,17 +39,28 @@ export class ChromiumProfile {
   #tap: DevToolsTap | undefined;
   #extensionId = '';
   #backgroundScript = 'background.js';
+  readonly #launcher: ChromiumLauncher;
 
-  private constructor(name: string, userDataDir: string, extensionDir: string) {
+  private constructor(
+    name: string,
+    userDataDir: string,
+    extensionDir: string,
+    launcher: ChromiumLauncher,
+  ) {
     this.name = name;
     this.userDataDir = userDataDir;
     this.extensionDir = extensionDir;
+    this.#launcher = launcher;
   }
 
   /** Creates a fresh profile in a temporary directory and launches Chromium on it. */
-  static async launch(name: string, extensionDir = chromeBuildDir): Promise<ChromiumProfile> {
+  static async launch(
+    name: string,
+    extensionDir = chromeBuildDir,
+    launcher: ChromiumLauncher = { executablePath: chromiumPath },
+  ): Promise<ChromiumProfile> {
     const userDataDir = await mkdtemp(path.join(os.tmpdir(), `parley-e2e-${name}-`));
-    const profile = new ChromiumProfile(name, userDataDir, extensionDir);
+    const profile = new ChromiumProfile(name, userDataDir, extensionDir, launcher);
     try {
       await profile.#keepDownloadsInside();
       await profile.relaunch();
@@ -75,9 +93,20 @@ export class ChromiumProfile {
     );
   }
 
-  /** Launches several profiles at once; if one fails, the others are disposed of. */
-  static async launchAll(...names: string[]): Promise<ChromiumProfile[]> {
-    const results = await Promise.allSettled(names.map((name) => ChromiumProfile.launch(name)));
+  /**
+   * Launches several profiles at once, each by name or by name and launcher; if one fails,
+   * the others are disposed of.
+   */
+  static async launchAll(
+    ...users: (string | [name: string, launcher: ChromiumLauncher | undefined])[]
+  ): Promise<ChromiumProfile[]> {
+    const results = await Promise.allSettled(
+      users.map((user) =>
+        typeof user === 'string'
+          ? ChromiumProfile.launch(user)
+          : ChromiumProfile.launch(user[0], chromeBuildDir, user[1]),
+      ),
+    );
     const failure = results.find((result) => result.status === 'rejected');
     if (failure) {
       await Promise.allSettled(
@@ -107,7 +136,8 @@ export class ChromiumProfile {
     this.#backgroundScript = manifest.background?.service_worker ?? 'background.js';
     await rm(path.join(this.userDataDir, 'DevToolsActivePort'), { force: true });
     const context = await chromium.launchPersistentContext(this.userDataDir, {
-      executablePath: chromiumPath,
+      executablePath: this.#launcher.executablePath,
+      env: { ...process.env, ...this.#launcher.env },
       headless: true,
       // Playwright turns extensions off by default; Parley is the one we load.
       ignoreDefaultArgs: ['--disable-extensions'],

@@ -2,7 +2,7 @@
 // server, Alice's and Bob's profiles with their popups open and online, each with a
 // display name of their own, all torn down (and logs kept) after the suite.
 import { afterAll, beforeAll } from 'vitest';
-import { ChromiumProfile } from './chromium-profile.ts';
+import { ChromiumProfile, type ChromiumLauncher } from './chromium-profile.ts';
 import { keepLogs } from './diagnostics.ts';
 import { bringOnline, type OnlineUser } from './online-user.ts';
 import { SignalingServer } from './signaling-server.ts';
@@ -17,6 +17,8 @@ export interface TwoUserSuite {
 export interface TwoUserOptions {
   /** Display names to save in each user's options before the tests; none if left out. */
   displayNames?: { alice?: string; bob?: string };
+  /** What starts each user's browser, if not Debian's Chromium as it is. */
+  launchers?: { alice?: ChromiumLauncher; bob?: ChromiumLauncher };
 }
 
 /** Call inside `describe`; read the fields inside tests or later hooks. */
@@ -30,7 +32,8 @@ export function twoUserSuite(name: string, options: TwoUserOptions = {}): TwoUse
 
   beforeAll(async () => {
     server = await SignalingServer.start();
-    profiles = await ChromiumProfile.launchAll('alice', 'bob');
+    const launchers = options.launchers ?? {};
+    profiles = await ChromiumProfile.launchAll(['alice', launchers.alice], ['bob', launchers.bob]);
     [alice, bob] = await Promise.all([bringOnline(profiles[0]!), bringOnline(profiles[1]!)]);
     const names = options.displayNames ?? {};
     await Promise.all(
