@@ -1,6 +1,7 @@
 import { openDB, type IDBPDatabase } from 'idb';
 import type { Contact } from '../contacts/contact.ts';
 import { logger } from '../log.ts';
+import { ReopeningDatabase } from '../storage/reopening-database.ts';
 import { isFurther, type ChatMessage, type OutgoingProgress } from './chat-message.ts';
 import { ChatStoreConflict } from './chat-store-conflict.ts';
 import { DB_VERSION, upgradeChatDb, type ChatDb } from './chat-store-schema.ts';
@@ -29,7 +30,7 @@ const UNREAD_RANGE = IDBKeyRange.bound(['in', 'received'], ['in', 'received', []
  * a browser closing mid-way leave no half-done state.
  */
 export class ChatStore {
-  readonly #db: IDBPDatabase<ChatDb>;
+  readonly #database: ReopeningDatabase<ChatDb>;
   /**
    * The counters of `meta`, kept in memory too: the host is the only writer, and reading
    * them back would cost a round trip to the storage process on every message. Each is
@@ -41,27 +42,30 @@ export class ChatStore {
   readonly #lastOutgoingSeq: Map<string, number>;
 
   private constructor(
-    db: IDBPDatabase<ChatDb>,
+    database: ReopeningDatabase<ChatDb>,
     lastLocalOrder: number,
     lastOutgoingSeq: Map<string, number>,
   ) {
-    this.#db = db;
+    this.#database = database;
     this.#lastLocalOrder = lastLocalOrder;
     this.#lastOutgoingSeq = lastOutgoingSeq;
   }
 
   static async open(databaseName = 'parley-chat'): Promise<ChatStore> {
-    const db: IDBPDatabase<ChatDb> = await openDB<ChatDb>(databaseName, DB_VERSION, {
-      upgrade: (database, oldVersion) => upgradeChatDb(database, oldVersion),
-      // Another connection wants to migrate (a newer Parley) or delete the database:
-      // step aside rather than block it. This store is unusable afterwards.
-      blocking: (_currentVersion, blockedVersion) => {
-        logger.warn('chat-store-yielded', { databaseName, blockedVersion });
-        db.close();
-      },
-      terminated: () => logger.error('chat-store-terminated', { databaseName }),
+    const database = await ReopeningDatabase.open<ChatDb>(databaseName, (terminated) => {
+      const db: Promise<IDBPDatabase<ChatDb>> = openDB<ChatDb>(databaseName, DB_VERSION, {
+        upgrade: (database, oldVersion) => upgradeChatDb(database, oldVersion),
+        // Another connection wants to migrate (a newer Parley) or delete the database:
+        // step aside rather than block it. This store is unusable afterwards.
+        blocking: (_currentVersion, blockedVersion) => {
+          logger.warn('chat-store-yielded', { databaseName, blockedVersion });
+          void db.then((connection) => connection.close());
+        },
+        terminated,
+      });
+      return db;
     });
-    const meta = db.transaction('meta').store;
+    const meta = database.connection.transaction('meta').store;
     const seqRange = IDBKeyRange.bound(['last-outgoing-seq'], ['last-outgoing-seq', []]);
     const [lastLocalOrder, seqKeys, seqs] = await Promise.all([
       meta.get('last-local-order'),
@@ -71,7 +75,7 @@ export class ChatStore {
     const lastOutgoingSeq = new Map(
       seqKeys.map((key, i) => [(key as [string, string])[1], seqs[i]!] as const),
     );
-    return new ChatStore(db, lastLocalOrder ?? 0, lastOutgoingSeq);
+    return new ChatStore(database, lastLocalOrder ?? 0, lastOutgoingSeq);
   }
 
   /** The next localOrder: arrival or creation order on this device. */
@@ -79,8 +83,13 @@ export class ChatStore {
     return ++this.#lastLocalOrder;
   }
 
+  /** The connection, reopened if the browser ended the last one (see ReopeningDatabase). */
+  get #db(): IDBPDatabase<ChatDb> {
+    return this.#database.connection;
+  }
+
   close(): void {
-    this.#db.close();
+    this.#database.close();
   }
 
   listContacts(): Promise<Contact[]> {

@@ -1,5 +1,6 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { logger } from '../log.ts';
+import { ReopeningDatabase } from '../storage/reopening-database.ts';
 import type { TransferRecord } from './transfer-record.ts';
 
 interface TransferDb extends DBSchema {
@@ -20,34 +21,42 @@ const DB_VERSION = 1;
  * A record is written on every change of state and at every checkpoint, never per chunk.
  */
 export class TransferStore {
-  readonly #db: IDBPDatabase<TransferDb>;
+  readonly #database: ReopeningDatabase<TransferDb>;
 
-  private constructor(db: IDBPDatabase<TransferDb>) {
-    this.#db = db;
+  private constructor(database: ReopeningDatabase<TransferDb>) {
+    this.#database = database;
   }
 
   static async open(databaseName = 'parley-transfers'): Promise<TransferStore> {
-    const db: IDBPDatabase<TransferDb> = await openDB<TransferDb>(databaseName, DB_VERSION, {
-      upgrade(database, oldVersion) {
-        if (oldVersion < 1) {
-          database
-            .createObjectStore('transfers', { keyPath: 'id' })
-            .createIndex('by-peer', 'peerId');
-          database.createObjectStore('auto-accept');
-        }
-      },
-      // A newer Parley wants to migrate: step aside rather than block it.
-      blocking: () => {
-        logger.warn('transfer-store-yielded', { databaseName });
-        db.close();
-      },
-      terminated: () => logger.error('transfer-store-terminated', { databaseName }),
+    const database = await ReopeningDatabase.open<TransferDb>(databaseName, (terminated) => {
+      const db: Promise<IDBPDatabase<TransferDb>> = openDB<TransferDb>(databaseName, DB_VERSION, {
+        upgrade(database, oldVersion) {
+          if (oldVersion < 1) {
+            database
+              .createObjectStore('transfers', { keyPath: 'id' })
+              .createIndex('by-peer', 'peerId');
+            database.createObjectStore('auto-accept');
+          }
+        },
+        // A newer Parley wants to migrate: step aside rather than block it.
+        blocking: () => {
+          logger.warn('transfer-store-yielded', { databaseName });
+          void db.then((connection) => connection.close());
+        },
+        terminated,
+      });
+      return db;
     });
-    return new TransferStore(db);
+    return new TransferStore(database);
+  }
+
+  /** The connection, reopened if the browser ended the last one (see ReopeningDatabase). */
+  get #db(): IDBPDatabase<TransferDb> {
+    return this.#database.connection;
   }
 
   close(): void {
-    this.#db.close();
+    this.#database.close();
   }
 
   list(): Promise<TransferRecord[]> {
