@@ -14,6 +14,7 @@ import {
   hasPartFile,
   savedDownload,
   sha256OfFile,
+  storedTransfer,
   TransferCards,
   testFiles,
 } from '../support/transfers.ts';
@@ -226,6 +227,15 @@ describe('file transfer faults', () => {
     expect(saved?.state, 'the download').toBe('complete');
     expect(await sha256OfFile(saved!.filename), 'SHA-256 of the saved file').toBe(
       await sha256OfFile(again),
+    );
+    // Chromium ends every database connection of the origin when a write finds the disk
+    // full; Bob's host must open its databases again, or nothing it does from now on
+    // (records, resume checkpoints, chat history) would outlive a restart.
+    await waitFor(
+      "Bob's host to store the second transfer as complete",
+      async () =>
+        (await storedTransfer(received.page, next))?.state === 'complete' ? true : undefined,
+      { timeoutMs: 10_000 },
     );
   });
 });

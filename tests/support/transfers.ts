@@ -167,6 +167,17 @@ export async function hasPartFile(page: Page, id: string): Promise<boolean> {
  * the bytes before it are flushed to disk. Only reads; 0 when there is no record yet.
  */
 export async function storedCheckpoint(page: Page, id: string): Promise<number> {
+  return (await storedTransfer(page, id))?.storedBytes ?? 0;
+}
+
+/**
+ * Transfer `id` as the host in `page`'s extension has stored it in IndexedDB (not as it
+ * holds it in memory): its state and stored bytes, or undefined when there is no record.
+ */
+export async function storedTransfer(
+  page: Page,
+  id: string,
+): Promise<{ state: string; storedBytes: number } | undefined> {
   return page.evaluate(
     async ({ database, id }) => {
       const db = await new Promise<IDBDatabase>((resolve, reject) => {
@@ -177,14 +188,14 @@ export async function storedCheckpoint(page: Page, id: string): Promise<number> 
         request.onerror = () => reject(request.error ?? new Error(`cannot open ${database}`));
       });
       try {
-        const record = await new Promise<{ storedBytes?: number } | undefined>(
+        return await new Promise<{ state: string; storedBytes: number } | undefined>(
           (resolve, reject) => {
             const request = db.transaction('transfers').objectStore('transfers').get(id);
-            request.onsuccess = () => resolve(request.result as { storedBytes?: number });
+            request.onsuccess = () =>
+              resolve(request.result as { state: string; storedBytes: number } | undefined);
             request.onerror = () => reject(request.error ?? new Error(`cannot read ${id}`));
           },
         );
-        return record?.storedBytes ?? 0;
       } finally {
         db.close();
       }
