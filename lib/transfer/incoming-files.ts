@@ -6,8 +6,11 @@ import { TransferError, type IncomingFile, type IncomingFiles } from './transfer
 export function createIncomingFiles(): IncomingFiles {
   return {
     async open(transferId, resume) {
-      const sink = await FileSink.open(transferId, resume ?? undefined);
-      return adapt(sink);
+      try {
+        return adapt(await FileSink.open(transferId, resume ?? undefined));
+      } catch (error) {
+        throw asTransferError(error);
+      }
     },
     read: (transferId) => FileSink.readFile(transferId),
     remove: (transferId) => FileSink.remove(transferId),
@@ -30,11 +33,15 @@ function adapt(sink: FileSink): IncomingFile {
       try {
         return await sink.finish();
       } catch (error) {
-        if (error instanceof FileSinkError) throw new TransferError(error.reason, error.message);
-        throw error;
+        throw asTransferError(error);
       }
     },
     close: () => sink.terminate(),
     discard: () => sink.discard(),
   };
+}
+
+/** The sink's errors in the service's terms; anything else as it is. */
+function asTransferError(error: unknown): unknown {
+  return error instanceof FileSinkError ? new TransferError(error.reason, error.message) : error;
 }

@@ -9,6 +9,7 @@ import { READ_BYTES } from './send/pump-file.ts';
 import { LoopbackChannel } from './testing/loopback-channels.ts';
 import { MemoryIncomingFiles } from './testing/memory-incoming-files.ts';
 import type { TransferState } from './transfer-record.ts';
+import { TransferError } from './transfer-ports.ts';
 import { TransferService } from './transfer-service.ts';
 import { TransferStore } from './transfer-store.ts';
 import type { TransferSummary } from './transfer-summary.ts';
@@ -389,6 +390,18 @@ describe('TransferService, between two hosts', () => {
     expect(transfer(bob, id).reason).toBe('no-space');
     expect(transfer(alice, id).reason).toBe('no-space');
     await untilNoFilesLeft(bob);
+  });
+
+  it('ends with no-space on both sides when the disk is too full to open the file', async () => {
+    bob.incoming.openFailure = new TransferError('no-space', 'QuotaExceededError: no space');
+    const id = await offer(fileOf('big.bin', 1 * MiB));
+    expect(await bob.service.answer(id, true)).toEqual({
+      ok: false,
+      error: 'There is not enough disk space to store the file.',
+    });
+    await bothIn(id, 'failed');
+    expect(transfer(bob, id).reason).toBe('no-space');
+    expect(transfer(alice, id).reason).toBe('no-space');
   });
 
   it('delivers an offer made while Bob was offline once he is back', async () => {

@@ -440,6 +440,10 @@ export class TransferService {
       sink = await retryWhileBusy(() => incoming.open(record.id, resume));
     } catch (error) {
       logger.error('transfer-sink-failed', { id: record.id, error: String(error) });
+      if (error instanceof TransferError && error.reason === 'no-space') {
+        await this.#end(live, 'failed', 'no-space', 'file-cancel');
+        return { ok: false, error: 'There is not enough disk space to store the file.' };
+      }
       await this.#end(live, 'failed', 'failed', 'file-cancel');
       return { ok: false, error: 'Parley could not store the file.' };
     }

@@ -19,7 +19,11 @@ export class MemoryIncomingFiles implements IncomingFiles {
     this.checkpointBytes = checkpointBytes;
   }
 
+  /** Set by a test: what opening a file fails with (a full disk, say), as the real one's adapter reports it. */
+  openFailure: Error | undefined;
+
   async open(transferId: string, resume: Checkpoint | null): Promise<IncomingFile> {
+    if (this.openFailure) throw this.openFailure;
     let file = this.files.get(transferId);
     // OPFS gives one sync handle per file at a time.
     if (file && !file.closed)
