@@ -13,6 +13,12 @@ export interface RawSendSettings {
   lowWaterBytes: number;
   /** Fail when the channel makes no progress for this long, rather than hang. */
   stallMs: number;
+  /**
+   * When set, both ends also take a SHA-256 of every byte, in a worker each, with this
+   * script (hash-wasm, as Parley): the sender of each 4 MiB slice once it is sent, the
+   * receiver of each message. What any transfer that verifies its bytes must do besides.
+   */
+  hashScriptUrl?: string | undefined;
 }
 
 /** What the sender's clock saw, in ms, from handing the first chunk to `send()`. */
@@ -26,6 +32,9 @@ export interface RawSendTimes {
   messages: number;
   /** How often sending waited for 'bufferedamountlow'. */
   pauses: number;
+  /** When hashing: the SHA-256 of what was sent, and of what the receiver got. */
+  sentSha256: string | null;
+  receivedSha256: string | null;
 }
 
 /** What `installRawEnd` puts in the page, as `globalThis.rawEnd`. */
@@ -38,8 +47,11 @@ export interface RawEnd {
   accept(answer: string): Promise<void>;
   /** Either end: resolves once the channel is open here. */
   opened(timeoutMs: number): Promise<void>;
-  /** Receiver: counts and drops what arrives; after `bytes`, tells the sender so. */
-  discard(bytes: number): void;
+  /**
+   * Receiver: counts and drops what arrives (hashing it first, given `hashScriptUrl`);
+   * after `bytes`, tells the sender so.
+   */
+  discard(bytes: number, hashScriptUrl?: string): void;
   /** Sender: sends `bytes` with back-pressure and waits for the receiver's ack. */
   send(settings: RawSendSettings): Promise<RawSendTimes>;
   close(): void;
@@ -90,6 +102,31 @@ export function installRawEnd(): void {
     return peer.localDescription!.sdp;
   };
 
+  /** A worker that hashes the buffers posted to it (moved), and answers 'digest'. */
+  const hashWorker = (scriptUrl: string) => {
+    const source = `importScripts(${JSON.stringify(scriptUrl)});
+      let hasher;
+      const ready = hashwasm.createSHA256().then((created) => { created.init(); hasher = created; });
+      onmessage = async (event) => {
+        await ready;
+        if (event.data === 'digest') postMessage(hasher.digest('hex'));
+        else hasher.update(new Uint8Array(event.data));
+      };`;
+    const worker = new Worker(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })));
+    return {
+      update: (bytes: ArrayBuffer) => worker.postMessage(bytes, [bytes]),
+      digest: () =>
+        new Promise<string>((resolve, reject) => {
+          worker.onmessage = (event: MessageEvent<string>) => {
+            worker.terminate();
+            resolve(event.data);
+          };
+          worker.onerror = (event) => reject(new Error(`hashing worker: ${event.message}`));
+          worker.postMessage('digest');
+        }),
+    };
+  };
+
   const use = (opened: RTCDataChannel) => {
     // ArrayBuffers, not Blobs: what a file transfer would read, and what the heap counts.
     opened.binaryType = 'arraybuffer';
@@ -127,21 +164,33 @@ export function installRawEnd(): void {
         }, 10);
       });
     },
-    discard(bytes) {
+    discard(bytes, hashScriptUrl) {
       const receiving = open();
+      const hash = hashScriptUrl ? hashWorker(hashScriptUrl) : undefined;
       let received = 0;
       receiving.onmessage = (event: MessageEvent<ArrayBuffer>) => {
-        // Counted, then dropped: the reference keeps nothing, so its memory is the floor.
+        // Counted (and hashed), then dropped: the reference keeps nothing, so its memory
+        // is the floor.
         received += event.data.byteLength;
-        // The ack is the count, so the sender can check that nothing went missing.
-        if (received === bytes) receiving.send(String(received));
+        hash?.update(event.data);
+        if (received !== bytes) return;
+        // The ack is the count (and the hash), so the sender can check that nothing went
+        // missing.
+        if (!hash) receiving.send(JSON.stringify({ received, sha256: null }));
+        else
+          void hash.digest().then((sha256) => receiving.send(JSON.stringify({ received, sha256 })));
       };
     },
-    async send({ bytes, chunkBytes, highWaterBytes, lowWaterBytes, stallMs }) {
+    async send({ bytes, chunkBytes, highWaterBytes, lowWaterBytes, stallMs, hashScriptUrl }) {
       const sending = open();
       // One buffer for every message: `send()` copies it, and its contents do not matter
-      // (SCTP does not compress).
-      const chunk = new Uint8Array(chunkBytes).map((_, i) => i & 0xff);
+      // (SCTP does not compress). A hashing sender copies it into slices instead, as a file
+      // read would make them, since each slice moves to the worker once sent.
+      const SLICE = 4 * 1024 * 1024;
+      const hash = hashScriptUrl ? hashWorker(hashScriptUrl) : undefined;
+      const pattern = new Uint8Array(hash ? SLICE : chunkBytes).map((_, i) => i & 0xff);
+      let slice = hash ? pattern.slice() : pattern;
+      let sliceUsed = 0;
       let ack: (text: string) => void = () => {};
       const acked = new Promise<string>((resolve) => (ack = resolve));
       sending.onmessage = (event: MessageEvent<string>) => ack(event.data);
@@ -160,21 +209,35 @@ export function installRawEnd(): void {
           pauses += 1;
           await drained();
         }
-        const size = Math.min(chunkBytes, bytes - sent);
-        sending.send(size === chunkBytes ? chunk : chunk.subarray(0, size));
+        const size = Math.min(chunkBytes, bytes - sent, slice.length - (hash ? sliceUsed : 0));
+        sending.send(
+          hash ? slice.subarray(sliceUsed, sliceUsed + size) : pattern.subarray(0, size),
+        );
         sent += size;
         messages += 1;
+        if (!hash) continue;
+        sliceUsed += size;
+        if (sliceUsed === slice.length || sent === bytes) {
+          // Moved, not copied, unless it is the short last one.
+          hash.update(sliceUsed === slice.length ? slice.buffer : slice.buffer.slice(0, sliceUsed));
+          slice = pattern.slice();
+          sliceUsed = 0;
+        }
       }
       const lastSent = performance.now() - start;
+      const sentSha256 = hash ? await hash.digest() : null;
       const text = await within<string>("the receiver's ack", stallMs, (done) => {
         void acked.then(done);
       });
+      const answer = JSON.parse(text) as { received: number; sha256: string | null };
       return {
         acked: performance.now() - start,
         lastSent,
-        receivedBytes: Number(text),
+        receivedBytes: answer.received,
         messages,
         pauses,
+        sentSha256,
+        receivedSha256: answer.sha256,
       };
     },
     close() {

@@ -72,8 +72,9 @@ export class RawChannel {
   /** Sends `settings.bytes` to the receiver, which drops them; the sender's times. */
   async transfer(settings: RawSendSettings): Promise<RawSendTimes> {
     await this.receiver.evaluate(
-      (bytes) => (globalThis as unknown as RawEndGlobal).rawEnd.discard(bytes),
-      settings.bytes,
+      ({ bytes, hashScriptUrl }) =>
+        (globalThis as unknown as RawEndGlobal).rawEnd.discard(bytes, hashScriptUrl),
+      { bytes: settings.bytes, hashScriptUrl: settings.hashScriptUrl },
     );
     const times = await this.sender.evaluate(
       (settings) => (globalThis as unknown as RawEndGlobal).rawEnd.send(settings),
@@ -81,6 +82,15 @@ export class RawChannel {
     );
     if (times.receivedBytes !== settings.bytes) {
       throw new Error(`The receiver counted ${times.receivedBytes} of ${settings.bytes} bytes.`);
+    }
+    // Hashing is the work this variant stands for: check it was done, and done right.
+    if (
+      settings.hashScriptUrl &&
+      (!times.sentSha256 || times.sentSha256 !== times.receivedSha256)
+    ) {
+      throw new Error(
+        `The SHA-256s differ: sent ${times.sentSha256}, received ${times.receivedSha256}.`,
+      );
     }
     return times;
   }

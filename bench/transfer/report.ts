@@ -29,6 +29,12 @@ export interface MeasuredTransfer {
   cpuSeconds: PairCpuSeconds;
 }
 
+/** The raw channel again, both ends hashing every byte: no memory readings. */
+export interface HashedTransfer {
+  times: RawSendTimes;
+  cpuSeconds: PairCpuSeconds;
+}
+
 /** What else ran: the figures of a loaded machine are read with that in mind. */
 export interface RunContext {
   builtAt: Date;
@@ -42,6 +48,7 @@ export interface RunContext {
 /** Everything one run measured. */
 export interface TransferRun {
   raw: MeasuredTransfer;
+  rawHashed: HashedTransfer;
   parley: ParleyTransfer;
   /** The large Parley transfer, unless skipped. */
   large: ParleyTransfer | null;
@@ -93,6 +100,17 @@ export function transferReport(
     `               ${heap.samples} readings of Runtime.getHeapUsage every ${options.sampleIntervalMs} ms or more (longest gap ${heap.longestGapMs.toFixed(0)} ms)`,
   ];
 
+  const hashed = run.rawHashed;
+  const hashedRate = mbPerS(options.bytes, hashed.times.acked);
+  const hashedRatio = round(hashedRate / rate, 2);
+  lines.push(
+    '',
+    'the same raw channel, both ends also taking a SHA-256 of every byte (hash-wasm in a worker each, as Parley)',
+    `  throughput   ${hashedRate.toFixed(1)} MB/s, ${(hashed.times.acked / 1000).toFixed(2)} s; both SHA-256s equal (${hashed.times.sentSha256?.slice(0, 12)}…)`,
+    ...cpuLines(hashed.cpuSeconds, options.bytes),
+    `  ratio to raw ${hashedRatio.toFixed(2)}: the most a transfer that hashes every byte on both ends while it moves (with hash-wasm) reaches here`,
+  );
+
   const parleyRate = mbPerS(parley.bytes, parley.times.complete);
   const throughputRatio = round(parleyRate / rate, 2);
   const memoryRatio =
@@ -127,6 +145,7 @@ export function transferReport(
     `  memory by size  ${large ? size(large.bytes) : 'large'} / ${size(parley.bytes)} ${fixed(largeRatio)}   target ≤ ${LARGE_MEMORY_TARGET}: ${large ? verdict(largeMet) : 'skipped'}`,
     '',
     `CPU per GiB, raw / Parley ${fixed(cpuRatio)} (not a target: on a machine whose cores the transfer fills, the throughput ratio follows it)`,
+    `Parley / the hashing raw channel ${fixed(round(parleyRate / hashedRate, 2))} (not a target: what Parley adds beyond hashing)`,
   );
 
   const figures = {
@@ -147,6 +166,13 @@ export function transferReport(
     raw_cpu_seconds_sender: round(raw.cpuSeconds.sender, 2),
     raw_cpu_seconds_receiver: round(raw.cpuSeconds.receiver, 2),
     raw_cpu_seconds_per_gib: round(cpuPerGib(raw.cpuSeconds, options.bytes), 2),
+    raw_hashed_mb_per_s: round(hashedRate, 2),
+    raw_hashed_seconds: round(hashed.times.acked / 1000, 3),
+    raw_hashed_cpu_seconds_sender: round(hashed.cpuSeconds.sender, 2),
+    raw_hashed_cpu_seconds_receiver: round(hashed.cpuSeconds.receiver, 2),
+    raw_hashed_cpu_seconds_per_gib: round(cpuPerGib(hashed.cpuSeconds, options.bytes), 2),
+    hashed_ratio: hashedRatio,
+    parley_vs_hashed_ratio: round(parleyRate / hashedRate, 2),
     raw_heap_samples: heap.samples,
     raw_heap_longest_gap_ms: round(heap.longestGapMs, 1),
     parley_bytes: parley.bytes,

@@ -18,12 +18,17 @@ import { DevToolsConnection } from '../support/devtools-connection.ts';
 import { snapshotChromeBuild } from '../support/extension-snapshot.ts';
 import { footprint, HeapSampler } from '../support/heap-sampler.ts';
 import { HeapTreeSampler } from '../support/heap-tree-sampler.ts';
-import { LocalPageServer } from '../support/local-page-server.ts';
+import { LocalPageServer, SHA256_SCRIPT_PATH } from '../support/local-page-server.ts';
 import { parseOptions, USAGE, type TransferOptions } from './options.ts';
 import { startPairCpu } from './pair-cpu.ts';
 import { ParleyPair, type ParleyTransfer } from './parley-transfer.ts';
 import { RAW_RECEIVER_PATH, RawChannel, type RawSendSettings } from './raw-channel.ts';
-import { transferReport, type MeasuredTransfer, type RunContext } from './report.ts';
+import {
+  transferReport,
+  type HashedTransfer,
+  type MeasuredTransfer,
+  type RunContext,
+} from './report.ts';
 import { removeFile, writeRandomFile } from './test-file.ts';
 
 /**
@@ -40,6 +45,7 @@ const logSources: { name: string; logText(): string }[] = [];
 
 interface Measured {
   raw: MeasuredTransfer;
+  rawHashed: HashedTransfer;
   parley: ParleyTransfer;
   large: ParleyTransfer | null;
   leftovers: string[];
@@ -78,7 +84,12 @@ async function measure(options: TransferOptions, cleanup: Cleanup): Promise<Meas
   const loadBefore = os.loadavg()[0] ?? 0;
 
   // The reference first, in plain tabs, closed once measured so that they cost nothing later.
-  const raw = await measureRaw(options, sending!, receiving!, pages.url);
+  const { plain: raw, hashed: rawHashed } = await measureRaw(
+    options,
+    sending!,
+    receiving!,
+    pages.url,
+  );
 
   // Parley: a warm-up transfer, unmeasured, then each measured one. Each file is deleted
   // once sent, and B's copy once checked.
@@ -122,6 +133,7 @@ async function measure(options: TransferOptions, cleanup: Cleanup): Promise<Meas
 
   return {
     raw,
+    rawHashed,
     parley: measured,
     large,
     leftovers,
@@ -135,7 +147,7 @@ async function measureRaw(
   sending: ChromiumProfile,
   receiving: ChromiumProfile,
   pageUrl: string,
-): Promise<MeasuredTransfer> {
+): Promise<{ plain: MeasuredTransfer; hashed: HashedTransfer }> {
   const raw = await RawChannel.open(sending, receiving, pageUrl);
   try {
     const sampler = await HeapSampler.attach(
@@ -165,7 +177,15 @@ async function measureRaw(
       const heap = await sampler.stop();
       await sampler.collectGarbage();
       const retainedBytes = footprint(await sampler.usage()) - footprint(heap.baseline);
-      return { times, heap, retainedBytes, cpuSeconds };
+      const plain = { times, heap, retainedBytes, cpuSeconds };
+
+      // The same channel, both ends also hashing every byte: the floor under any transfer
+      // that verifies a SHA-256 of what arrived, Parley's design or another.
+      console.log(`measuring the raw channel, both ends hashing: ${options.bytes} B…`);
+      const hashScriptUrl = new URL(SHA256_SCRIPT_PATH, pageUrl).href;
+      const hashedCpu = await startPairCpu(sending, receiving);
+      const hashedTimes = await raw.transfer({ ...settings(options.bytes), hashScriptUrl });
+      return { plain, hashed: { times: hashedTimes, cpuSeconds: await hashedCpu.read() } };
     } finally {
       sampler.close();
     }
@@ -196,11 +216,15 @@ const cleanup = new Cleanup();
 cleanup.onSignals();
 const budget = deadline(budgetMs(options), 'bench:transfer');
 try {
-  const { raw, parley, large, leftovers, context } = await Promise.race([
+  const { raw, rawHashed, parley, large, leftovers, context } = await Promise.race([
     measure(options, cleanup),
     budget.promise,
   ]);
-  const { lines, figures } = transferReport(options, { raw, parley, large, leftovers }, context);
+  const { lines, figures } = transferReport(
+    options,
+    { raw, rawHashed, parley, large, leftovers },
+    context,
+  );
   console.log(lines.join('\n'));
   console.log(JSON.stringify(figures));
 } catch (error) {
