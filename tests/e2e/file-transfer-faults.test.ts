@@ -18,6 +18,7 @@ import {
   TransferCards,
   testFiles,
 } from '../support/transfers.ts';
+import { expectNothingKept } from '../support/transfer-expectations.ts';
 import { waitFor } from '../support/wait.ts';
 
 const MiB = 1024 * 1024;
@@ -94,17 +95,6 @@ describe('file transfer faults', () => {
     }
   }
 
-  /** Nothing of transfer `id` is left with Bob: no partial file, no saved one. */
-  async function expectNothingKept(id: string, downloads: string[]) {
-    await waitFor(
-      `Bob's host to delete the partial file of ${id}`,
-      async () => ((await hasPartFile(received.page, id)) ? undefined : true),
-      { timeoutMs: 5_000 },
-    );
-    expect((await received.summary(id)).downloadId, 'a saved copy').toBeNull();
-    expect(await downloadsListing(suite.bob.profile), "Bob's Downloads folder").toEqual(downloads);
-  }
-
   /** What Bob's browser says his extension may still store: what his host checks offers against. */
   async function reportedFreeSpace(): Promise<number> {
     const { quota, usage } = await received.page.evaluate(() => navigator.storage.estimate());
@@ -138,7 +128,7 @@ describe('file transfer faults', () => {
       await waitUntilMidWay(id);
       await change(file);
       await expectFailed(id, unreadable.alice, unreadable.bob);
-      await expectNothingKept(id, downloads);
+      await expectNothingKept(received, suite.bob.profile, id, downloads);
     },
   );
 
@@ -162,7 +152,7 @@ describe('file transfer faults', () => {
     expect(await hasPartFile(received.page, id), "Bob's partial file").toBe(false);
     await received.decline(id);
     await sent.waitForState(id, ['declined'], 10_000);
-    await expectNothingKept(id, downloads);
+    await expectNothingKept(received, suite.bob.profile, id, downloads);
   });
 
   it("fails with no-space when a file larger than Bob's disk fits what his browser reports", async () => {
@@ -178,7 +168,7 @@ describe('file transfer faults', () => {
     await waitUntilMidWay(id);
     await expectFailed(id, 'Bob did not have enough disk space.', 'Not enough disk space.');
     expect((await received.summary(id)).reason, "Bob's reason").toBe('no-space');
-    await expectNothingKept(id, downloads);
+    await expectNothingKept(received, suite.bob.profile, id, downloads);
   });
 
   it("fails on both sides with no-space when Bob's disk is full as he accepts", async () => {
@@ -190,7 +180,7 @@ describe('file transfer faults', () => {
       const id = await sendAndAccept(file);
       await expectFailed(id, 'Bob did not have enough disk space.', 'Not enough disk space.');
       expect((await received.summary(id)).reason, "Bob's reason").toBe('no-space');
-      await expectNothingKept(id, downloads);
+      await expectNothingKept(received, suite.bob.profile, id, downloads);
     } finally {
       await disk.clear();
     }
@@ -212,7 +202,7 @@ describe('file transfer faults', () => {
       await expectFailed(id, 'Bob did not have enough disk space.', 'Not enough disk space.');
       expect((await received.summary(id)).reason, "Bob's reason").toBe('no-space');
       expect((await sent.summary(id)).reason, "Alice's reason").toBe('no-space');
-      await expectNothingKept(id, downloads);
+      await expectNothingKept(received, suite.bob.profile, id, downloads);
     } finally {
       await disk.clear();
     }

@@ -23,6 +23,7 @@ import {
   TransferCards,
   testFiles,
 } from '../support/transfers.ts';
+import { expectNothingKept } from '../support/transfer-expectations.ts';
 import { waitFor } from '../support/wait.ts';
 
 const KiB = 1024;
@@ -93,17 +94,6 @@ describe('file transfer', () => {
     return saved!.filename;
   }
 
-  /** Nothing of transfer `id` is left with Bob: no saved file, no partial one. */
-  async function expectNothingKept(received: TransferCards, id: string, downloads: string[]) {
-    await waitFor(
-      `Bob's host to delete the partial file of ${id}`,
-      async () => ((await hasPartFile(received.page, id)) ? undefined : true),
-      { timeoutMs: 5_000 },
-    );
-    expect((await received.summary(id)).downloadId, 'a saved copy').toBeNull();
-    expect(await downloadsListing(suite.bob.profile), "Bob's Downloads folder").toEqual(downloads);
-  }
-
   it('sends three files, 0 bytes, 1 byte and 50 MiB, whose SHA-256 match in Downloads', async () => {
     const paths = await makeFiles([
       { name: 'empty.txt', size: 0 },
@@ -133,7 +123,7 @@ describe('file transfer', () => {
     await received.decline(id);
     await received.waitForState(id, ['declined'], 10_000);
     await sent.waitForState(id, ['declined'], 10_000);
-    await expectNothingKept(received, id, downloads);
+    await expectNothingKept(received, suite.bob.profile, id, downloads);
   });
 
   it.each(['Alice', 'Bob'] as const)(
@@ -154,7 +144,7 @@ describe('file transfer', () => {
       await (who === 'Alice' ? sent : received).cancel(id);
       await received.waitForState(id, ['cancelled'], 10_000);
       await sent.waitForState(id, ['cancelled'], 10_000);
-      await expectNothingKept(received, id, downloads);
+      await expectNothingKept(received, suite.bob.profile, id, downloads);
     },
   );
 
