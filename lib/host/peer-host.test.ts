@@ -84,6 +84,7 @@ describe('PeerHost', () => {
       contacts: [],
       unreadTotal: 0,
       transfers: [],
+      calls: [],
     });
     lastPeer().emit('open', identity.peerId);
     expect((await host.handlers.getState(undefined)).connection.phase).toBe('online');

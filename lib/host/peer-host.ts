@@ -48,6 +48,8 @@ export const DEFAULT_PREFERENCES: Preferences = { displayName: '', notifications
 
 /** The toolbar badge changes at most this often (see #setBadge). */
 const BADGE_INTERVAL_MS = 250;
+/** What a call request gets until calls are built (issue #5). */
+const CALLS_NOT_YET = 'Calls are not available yet.';
 /** Transfer progress reaches the views at most this often. */
 const TRANSFER_PROGRESS_INTERVAL_MS = 250;
 
@@ -163,6 +165,7 @@ export class PeerHost {
       })),
       unreadTotal: this.#chat.unreadTotal,
       transfers: this.#transfers.summaries(),
+      calls: [],
     };
   }
 
@@ -234,6 +237,13 @@ export class PeerHost {
     cancelTransfer: ({ id }) => this.#transfers.cancel(id),
     setAutoAccept: ({ peerId, bytes }) => this.#transfers.setAutoAcceptLimit(peerId, bytes),
     showDownload: ({ id }) => this.#transfers.showDownload(id),
+    // Calls (issue #5) are being built: refused clearly until they are.
+    startCall: () => Promise.resolve({ ok: false, error: CALLS_NOT_YET }),
+    answerCall: () => Promise.resolve({ ok: false, error: CALLS_NOT_YET }),
+    endCall: () => Promise.resolve({ ok: false, error: CALLS_NOT_YET }),
+    sendCallSignal: () => Promise.resolve({ ok: false, error: CALLS_NOT_YET }),
+    setCallMedia: () => Promise.resolve({ ok: false, error: CALLS_NOT_YET }),
+    callConnected: () => Promise.resolve({ ok: false, error: CALLS_NOT_YET }),
   };
 
   /** A contact removed or blocked takes its transfers with it. */

@@ -15,6 +15,7 @@ const state = (peerId: string): HostState => ({
   contacts: [],
   unreadTotal: 0,
   transfers: [],
+  calls: [],
 });
 
 const done = { ok: true } as const;
@@ -50,6 +51,12 @@ function server(handlers: Partial<HostHandlers> = {}): HostServer {
       cancelTransfer: () => done,
       setAutoAccept: () => done,
       showDownload: () => done,
+      startCall: () => ({ ok: false, error: 'not in this test' }),
+      answerCall: () => done,
+      endCall: () => done,
+      sendCallSignal: () => done,
+      setCallMedia: () => done,
+      callConnected: () => done,
       ...handlers,
     },
     channel(),
@@ -218,8 +225,8 @@ describe('host events', () => {
     const host = server();
     const [first, second] = [client(), client()];
     const seen: string[] = [];
-    first.onEvent((event) => seen.push(`first:${event.message.id}`));
-    second.onEvent((event) => seen.push(`second:${event.message.id}`));
+    first.onEvent((event) => event.type === 'message' && seen.push(`first:${event.message.id}`));
+    second.onEvent((event) => event.type === 'message' && seen.push(`second:${event.message.id}`));
     host.publishEvent({
       type: 'message',
       message: {

@@ -1,3 +1,4 @@
+import type { CallMedia, CallSignal } from '../call/call-types.ts';
 import type { Settings } from '../settings/settings.ts';
 import type { ChatMessage } from '../chat/chat-message.ts';
 import type {
@@ -59,6 +60,24 @@ export interface HostRequests {
   setAutoAccept: { params: { peerId: string; bytes: number }; result: ActionResult };
   /** Shows a received file in its folder. */
   showDownload: { params: { id: string }; result: ActionResult };
+  /**
+   * Rings an online, accepted contact and opens the call page (`call.html#<callId>`) in a
+   * tab. Refused with a sentence when the contact is offline or a call is under way.
+   */
+  startCall: {
+    params: { peerId: string; video: boolean };
+    result: { ok: true; callId: string } | { ok: false; error: string };
+  };
+  /** Accepts (opening the call page) or declines a ringing incoming call. */
+  answerCall: { params: { callId: string; accept: boolean }; result: ActionResult };
+  /** Hangs up, or cancels a call still ringing; both sides end it. */
+  endCall: { params: { callId: string }; result: ActionResult };
+  /** The call page's negotiation step, for the other side's page (see HostEvent). */
+  sendCallSignal: { params: { callId: string; signal: CallSignal }; result: ActionResult };
+  /** The call page's own media state, shown on the other side (CallSummary.remoteMedia). */
+  setCallMedia: { params: { callId: string; media: CallMedia }; result: ActionResult };
+  /** The call page says media flows (`active`). */
+  callConnected: { params: { callId: string }; result: ActionResult };
 }
 
 export type HostMethod = keyof HostRequests;

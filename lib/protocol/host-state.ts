@@ -1,3 +1,4 @@
+import type { CallSignal, CallSummary } from '../call/call-types.ts';
 import type { ChatMessage } from '../chat/chat-message.ts';
 import type { ContactSummary } from '../contacts/contact.ts';
 import type { Settings } from '../settings/settings.ts';
@@ -53,10 +54,15 @@ export interface HostState {
   unreadTotal: number;
   /** File transfers, running and ended, with live progress. */
   transfers: TransferSummary[];
+  /** Calls under way, and those that ended since the host started (newest last). */
+  calls: CallSummary[];
 }
 
 /** Things that happen, pushed to views as they happen (too many to keep in the state). */
-export type HostEvent = { type: 'message'; message: ChatMessage };
+export type HostEvent =
+  | { type: 'message'; message: ChatMessage }
+  /** A negotiation step from the other side's call page, for this side's call page. */
+  | { type: 'call-signal'; callId: string; signal: CallSignal };
 
 /** The answer to a request that changes something. */
 export type ActionResult = { ok: true } | { ok: false; error: string };
