@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi, type Mock } from 'vite
 import type { Contact } from '../contacts/contact.ts';
 import type { HostEvent } from '../protocol/host-state.ts';
 import { encodeFrame } from '../wire/encode-frame.ts';
-import type { ChatFrame, FileFrame, WireMessage } from '../wire/wire-message.ts';
+import type { CallFrame, ChatFrame, FileFrame, WireMessage } from '../wire/wire-message.ts';
 import type { ChatMessage, MessageState } from './chat-message.ts';
 import { ChatService, type ChatTransport } from './chat-service.ts';
 import { ChatStore } from './chat-store.ts';
@@ -30,6 +30,8 @@ interface Party {
   wanted: string[][];
   /** File frames handed on to the transfer service. */
   fileFrames: { from: string; frame: FileFrame }[];
+  /** Call frames handed on to the call service. */
+  callFrames: { from: string; frame: CallFrame }[];
 }
 
 /**
@@ -66,6 +68,7 @@ class Network {
       sent: [],
       wanted: [],
       fileFrames: [],
+      callFrames: [],
     };
     this.#parties.set(id, party);
     party.service = this.#serviceFor(party);
@@ -205,6 +208,7 @@ class Network {
         party.fileFrames.push({ from, frame });
         return Promise.resolve();
       },
+      onCallFrame: (from, frame) => party.callFrames.push({ from, frame }),
     });
   }
 }
@@ -481,6 +485,23 @@ describe('ChatService: messages', () => {
     net.deliver(ALICE, bob, offer);
     await net.settle();
     expect(bob.fileFrames).toEqual([{ from: ALICE, frame: JSON.parse(offer) as FileFrame }]);
+  });
+
+  it('hands call frames from an accepted contact to the call service, and drops a stranger’s', async () => {
+    const invite = JSON.stringify({
+      v: 1,
+      type: 'call-invite',
+      id: crypto.randomUUID(),
+      video: true,
+    });
+    net.deliver(CAROL, bob, invite);
+    await net.settle();
+    expect(bob.callFrames).toEqual([]);
+
+    await befriend();
+    net.deliver(ALICE, bob, invite);
+    await net.settle();
+    expect(bob.callFrames).toEqual([{ from: ALICE, frame: JSON.parse(invite) as CallFrame }]);
   });
 
   it('delivers a message written before acceptance once the request is accepted, once', async () => {

@@ -6,7 +6,13 @@ import type { ActionResult, HostEvent } from '../protocol/host-state.ts';
 import { decodeFrame } from '../wire/decode-frame.ts';
 import { encodeFrame } from '../wire/encode-frame.ts';
 import { MAX_RECEIPT_IDS } from '../wire/wire-schema.ts';
-import type { ChatFrame, FileFrame, ReceiptFrame, WireMessage } from '../wire/wire-message.ts';
+import type {
+  CallFrame,
+  ChatFrame,
+  FileFrame,
+  ReceiptFrame,
+  WireMessage,
+} from '../wire/wire-message.ts';
 import {
   isFurther,
   MAX_MESSAGE_LENGTH,
@@ -38,6 +44,8 @@ export interface ChatServiceOptions {
   onEvent: (event: HostEvent) => void;
   /** A file frame from an accepted contact (see TransferService). */
   onFileFrame: (peerId: string, frame: FileFrame) => Promise<void>;
+  /** A call frame from an accepted contact (see CallService). */
+  onCallFrame: (peerId: string, frame: CallFrame) => void;
 }
 
 type Result<T = object> = ({ ok: true } & T) | { ok: false; error: string };
@@ -324,6 +332,15 @@ export class ChatService {
         return;
       case 'receipt':
         if (status === 'accepted') this.#receiveReceipt(peerId, message);
+        else this.#dropped(peerId, message);
+        return;
+      case 'call-invite':
+      case 'call-answer':
+      case 'call-signal':
+      case 'call-media':
+      case 'call-end':
+      case 'call-ping':
+        if (status === 'accepted') this.#options.onCallFrame(peerId, message);
         else this.#dropped(peerId, message);
         return;
       default:

@@ -12,8 +12,13 @@ import {
 } from './wire-message.ts';
 import {
   FIRST_FILE_CHANNEL,
+  CALL_END_REASONS,
   LAST_FILE_CHANNEL,
+  MAX_CANDIDATE_LENGTH,
   MAX_FILE_NAME_LENGTH,
+  MAX_SDP_LENGTH,
+  MAX_SDP_MID_LENGTH,
+  MAX_UFRAG_LENGTH,
   MAX_RECEIPT_IDS,
   UUID_PATTERN,
   wireMessageSchema,
@@ -85,7 +90,7 @@ const sha256 = fc
   .uint8Array({ minLength: 32, maxLength: 32 })
   .map((digest) => Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join(''));
 
-const validMessage: fc.Arbitrary<WireMessage> = fc.oneof(
+const wireMessageBeforeCalls: fc.Arbitrary<WireMessage> = fc.oneof(
   fc.record({ v: version, type: fc.constant('contact-request' as const), name }),
   fc.record({ v: version, type: fc.constant('contact-accept' as const), name }),
   fc.record({
@@ -128,6 +133,76 @@ const validMessage: fc.Arbitrary<WireMessage> = fc.oneof(
   fc.record({ v: version, type: fc.constant('file-end' as const), id: uuid, sha256 }),
   fc.record({ v: version, type: fc.constant('file-complete' as const), id: uuid }),
 );
+
+/** SDP text: printable ASCII, tab and line breaks (quotes and backslashes JSON escapes). */
+function sdpText(max: number): fc.Arbitrary<string> {
+  const unit = fc.oneof(
+    fc.integer({ min: 0x20, max: 0x7e }).map((code) => String.fromCharCode(code)),
+    fc.constantFrom('\r', '\n', '\t', '"', '\\'),
+  );
+  return fc.oneof(
+    fc.string({ unit, maxLength: max }),
+    fc.string({ unit: fc.constantFrom('"', '\\', '\n'), minLength: max, maxLength: max }),
+  );
+}
+
+const callSignal = fc.oneof(
+  fc.record({
+    kind: fc.constant('description' as const),
+    description: fc.record({
+      type: fc.constantFrom('offer' as const, 'answer' as const),
+      sdp: sdpText(MAX_SDP_LENGTH),
+    }),
+  }),
+  fc.record({
+    kind: fc.constant('candidate' as const),
+    candidate: fc.option(
+      fc.record({
+        candidate: sdpText(MAX_CANDIDATE_LENGTH),
+        sdpMid: fc.option(sdpText(MAX_SDP_MID_LENGTH)),
+        sdpMLineIndex: fc.option(fc.integer({ min: 0, max: 1023 })),
+        usernameFragment: fc.option(sdpText(MAX_UFRAG_LENGTH)),
+      }),
+    ),
+  }),
+);
+
+const callFrame: fc.Arbitrary<WireMessage> = fc.oneof(
+  fc.record({
+    v: version,
+    type: fc.constant('call-invite' as const),
+    id: uuid,
+    video: fc.boolean(),
+  }),
+  fc.record({
+    v: version,
+    type: fc.constant('call-answer' as const),
+    id: uuid,
+    accept: fc.boolean(),
+  }),
+  fc.record({
+    v: version,
+    type: fc.constant('call-signal' as const),
+    id: uuid,
+    signal: callSignal,
+  }),
+  fc.record({
+    v: version,
+    type: fc.constant('call-media' as const),
+    id: uuid,
+    media: fc.record({ muted: fc.boolean(), cameraOff: fc.boolean(), screen: fc.boolean() }),
+  }),
+  fc.record({
+    v: version,
+    type: fc.constant('call-end' as const),
+    id: uuid,
+    reason: fc.constantFrom(...CALL_END_REASONS),
+  }),
+  fc.record({ v: version, type: fc.constant('call-ping' as const), id: uuid }),
+);
+
+/** Every message type; the call frames are one branch, so the others keep their share. */
+const validMessage: fc.Arbitrary<WireMessage> = fc.oneof(wireMessageBeforeCalls, callFrame);
 
 /** Checks the result's shape; on success the message must satisfy the schema. */
 function expectDecodeResult(result: DecodeResult): void {

@@ -1,6 +1,7 @@
 // Outgoing frames. The peer decodes them with decodeFrame (./decode-frame.ts), which
 // rejects unknown fields, so only the contract's fields are ever written.
 
+import type { CallSignal } from '../call/call-types.ts';
 import type { WireMessage } from './wire-message.ts';
 
 /**
@@ -55,5 +56,46 @@ export function encodeFrame(message: WireMessage): string {
       const { v, type, id, sha256 } = message;
       return JSON.stringify({ v, type, id, sha256 } satisfies Required<typeof message>);
     }
+    case 'call-invite': {
+      const { v, type, id, video } = message;
+      return JSON.stringify({ v, type, id, video } satisfies Required<typeof message>);
+    }
+    case 'call-answer': {
+      const { v, type, id, accept } = message;
+      return JSON.stringify({ v, type, id, accept } satisfies Required<typeof message>);
+    }
+    case 'call-signal': {
+      const { v, type, id } = message;
+      const signal = copySignal(message.signal);
+      return JSON.stringify({ v, type, id, signal } satisfies Required<typeof message>);
+    }
+    case 'call-media': {
+      const { v, type, id } = message;
+      const { muted, cameraOff, screen } = message.media;
+      const media = { muted, cameraOff, screen };
+      return JSON.stringify({ v, type, id, media } satisfies Required<typeof message>);
+    }
+    case 'call-end': {
+      const { v, type, id, reason } = message;
+      return JSON.stringify({ v, type, id, reason } satisfies Required<typeof message>);
+    }
+    case 'call-ping': {
+      const { v, type, id } = message;
+      return JSON.stringify({ v, type, id } satisfies Required<typeof message>);
+    }
   }
+}
+
+/**
+ * A signal from a call page may be a browser object's toJSON() with more in it; only the
+ * contract's fields go out.
+ */
+function copySignal(signal: CallSignal): CallSignal {
+  if (signal.kind === 'description') {
+    const { type, sdp } = signal.description;
+    return { kind: 'description', description: { type, sdp } };
+  }
+  if (signal.candidate === null) return { kind: 'candidate', candidate: null };
+  const { candidate, sdpMid, sdpMLineIndex, usernameFragment } = signal.candidate;
+  return { kind: 'candidate', candidate: { candidate, sdpMid, sdpMLineIndex, usernameFragment } };
 }

@@ -1,3 +1,5 @@
+import type { CallEndReason, CallMedia, CallSignal } from '../call/call-types.ts';
+
 // Peer-to-peer wire protocol, version 1: the types. Schemas live in ./wire-schema.ts,
 // decoding in ./decode-frame.ts; the specification is docs/protocol.md#peer--peer-wire-protocol.
 
@@ -129,8 +131,64 @@ export type FileFrame =
   | FileEndFrame
   | FileCompleteFrame;
 
+/** Rings the peer: a new call, audio only or with video. Answered by call-answer or call-end. */
+export interface CallInviteFrame {
+  v: 1;
+  type: 'call-invite';
+  /** The call: a UUID the caller chose, the same in every frame about this call. */
+  id: string;
+  video: boolean;
+}
+
+/** The callee's answer to call-invite (declining also ends the call: call-end `declined`). */
+export interface CallAnswerFrame {
+  v: 1;
+  type: 'call-answer';
+  id: string;
+  accept: boolean;
+}
+
+/** One step of the call pages' WebRTC negotiation, carried for them (see CallSignal). */
+export interface CallSignalFrame {
+  v: 1;
+  type: 'call-signal';
+  id: string;
+  signal: CallSignal;
+}
+
+/** The sender's own media state (muted, camera off, sharing the screen). */
+export interface CallMediaFrame {
+  v: 1;
+  type: 'call-media';
+  id: string;
+  media: CallMedia;
+}
+
+/** Ends the call on both sides, saying why. */
+export interface CallEndFrame {
+  v: 1;
+  type: 'call-end';
+  id: string;
+  reason: CallEndReason;
+}
+
+/** "Still here": sent every 2 s while a call is up; 10 s of silence ends it as `lost`. */
+export interface CallPingFrame {
+  v: 1;
+  type: 'call-ping';
+  id: string;
+}
+
+export type CallFrame =
+  | CallInviteFrame
+  | CallAnswerFrame
+  | CallSignalFrame
+  | CallMediaFrame
+  | CallEndFrame
+  | CallPingFrame;
+
 export type WireMessage =
-  ContactRequestFrame | ContactAcceptFrame | ChatFrame | ReceiptFrame | FileFrame;
+  ContactRequestFrame | ContactAcceptFrame | ChatFrame | ReceiptFrame | FileFrame | CallFrame;
 
 export type DecodeFailure =
   'not-text' | 'oversized' | 'malformed-json' | 'wrong-version' | 'invalid';

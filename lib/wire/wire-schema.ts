@@ -153,6 +153,94 @@ export const fileCompleteSchema = z.strictObject({
   id: messageId,
 });
 
+/**
+ * Longest SDP a call-signal may carry, in characters. SDP is limited to printable ASCII,
+ * tab and line breaks below, which JSON escapes to at most 2 characters each, so even the
+ * longest fits a frame with room for the envelope (a video offer is 4 to 10 KB).
+ */
+export const MAX_SDP_LENGTH = 15_000;
+/** Longest ICE candidate line (an `a=candidate:` attribute is about 100 to 200). */
+export const MAX_CANDIDATE_LENGTH = 1024;
+/** Longest media id (`a=mid:`) and ICE username fragment a candidate may name. */
+export const MAX_SDP_MID_LENGTH = 64;
+export const MAX_UFRAG_LENGTH = 256;
+
+/** What SDP and candidates are made of; anything else (controls, non-ASCII) is refused. */
+const SDP_TEXT = /^[\x20-\x7e\r\n\t]*$/;
+
+function sdpText(max: number) {
+  return codeUnits(0, max).refine((value) => SDP_TEXT.test(value), 'must be printable ASCII');
+}
+
+const callDescription = z.strictObject({
+  type: z.enum(['offer', 'answer']),
+  sdp: sdpText(MAX_SDP_LENGTH),
+});
+
+const callCandidate = z.strictObject({
+  candidate: sdpText(MAX_CANDIDATE_LENGTH),
+  sdpMid: sdpText(MAX_SDP_MID_LENGTH).nullable(),
+  sdpMLineIndex: z.int().min(0).max(1023).nullable(),
+  usernameFragment: sdpText(MAX_UFRAG_LENGTH).nullable(),
+});
+
+const callSignal = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('description'), description: callDescription }),
+  z.strictObject({ kind: z.literal('candidate'), candidate: callCandidate.nullable() }),
+]);
+
+export const callInviteSchema = z.strictObject({
+  v: version,
+  type: z.literal('call-invite'),
+  id: messageId,
+  video: z.boolean(),
+});
+
+export const callAnswerSchema = z.strictObject({
+  v: version,
+  type: z.literal('call-answer'),
+  id: messageId,
+  accept: z.boolean(),
+});
+
+export const callSignalSchema = z.strictObject({
+  v: version,
+  type: z.literal('call-signal'),
+  id: messageId,
+  signal: callSignal,
+});
+
+export const callMediaSchema = z.strictObject({
+  v: version,
+  type: z.literal('call-media'),
+  id: messageId,
+  media: z.strictObject({ muted: z.boolean(), cameraOff: z.boolean(), screen: z.boolean() }),
+});
+
+export const CALL_END_REASONS = [
+  'hangup',
+  'declined',
+  'cancelled',
+  'unanswered',
+  'offline',
+  'busy',
+  'lost',
+  'failed',
+] as const;
+
+export const callEndSchema = z.strictObject({
+  v: version,
+  type: z.literal('call-end'),
+  id: messageId,
+  reason: z.enum(CALL_END_REASONS),
+});
+
+export const callPingSchema = z.strictObject({
+  v: version,
+  type: z.literal('call-ping'),
+  id: messageId,
+});
+
 export const wireMessageSchema = z.discriminatedUnion('type', [
   contactRequestSchema,
   contactAcceptSchema,
@@ -165,6 +253,12 @@ export const wireMessageSchema = z.discriminatedUnion('type', [
   fileCancelSchema,
   fileEndSchema,
   fileCompleteSchema,
+  callInviteSchema,
+  callAnswerSchema,
+  callSignalSchema,
+  callMediaSchema,
+  callEndSchema,
+  callPingSchema,
 ]);
 
 // Compile-time guard: `tsc` fails on the line below if the schema and the hand-written
