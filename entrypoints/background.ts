@@ -4,9 +4,11 @@ import { chromeOffscreenApi, OffscreenHost, OFFSCREEN_PATH } from '../lib/chrome
 import { startPeerHost } from '../lib/host/start-peer-host.ts';
 import {
   applyPlatformRequest,
+  conversationOfNotification,
   isPlatformRequest,
-  MESSAGE_NOTIFICATION_PREFIX,
+  parseCallNotificationId,
 } from '../lib/platform/platform-request.ts';
+import { HostClient } from '../lib/protocol/host-client.ts';
 import { answerDownloadRequest, isDownloadRequest } from '../lib/platform/downloads.ts';
 import { isEnsureHostMessage } from '../lib/protocol/host-protocol.ts';
 import { logger } from '../lib/log.ts';
@@ -59,15 +61,43 @@ function runHostHere(): void {
   );
 }
 
-/** A click on a message notification opens that conversation in the full-page view. */
+/**
+ * A click on a message's or a ringing call's notification opens that conversation in the
+ * full-page view, where a ringing call has its Accept and Decline (a popup cannot be
+ * opened from code, and Firefox's notifications have no buttons).
+ */
 function openConversationsOnNotificationClick(): void {
   browser.notifications.onClicked.addListener((id) => {
-    if (!id.startsWith(MESSAGE_NOTIFICATION_PREFIX)) return;
-    const peerId = id.slice(MESSAGE_NOTIFICATION_PREFIX.length);
+    const peerId = conversationOfNotification(id);
+    if (!peerId) return;
     void browser.notifications.clear(id);
     void browser.tabs.create({
       url: `${browser.runtime.getURL('/chat.html')}#${encodeURIComponent(peerId)}`,
     });
+  });
+}
+
+/**
+ * Chrome: a ringing call's notification has Accept and Decline buttons. The service worker
+ * answers through the host's channel like any view; the host opens the call page.
+ */
+function answerCallsFromNotificationButtons(): void {
+  browser.notifications.onButtonClicked.addListener((id, buttonIndex) => {
+    const call = parseCallNotificationId(id);
+    if (!call) return;
+    void browser.notifications.clear(id);
+    const client = new HostClient();
+    client
+      .request('answerCall', { callId: call.callId, accept: buttonIndex === 0 })
+      .then(
+        (result) => {
+          if (!result.ok)
+            logger.warn('call-answer-refused', { callId: call.callId, error: result.error });
+        },
+        (error: unknown) =>
+          logger.error('call-answer-failed', { callId: call.callId, error: String(error) }),
+      )
+      .finally(() => client.close());
   });
 }
 
@@ -76,6 +106,9 @@ export default defineBackground({
   main() {
     openConversationsOnNotificationClick();
     if (import.meta.env.BROWSER === 'firefox') runHostHere();
-    else superviseOffscreenHost();
+    else {
+      answerCallsFromNotificationButtons();
+      superviseOffscreenHost();
+    }
   },
 });

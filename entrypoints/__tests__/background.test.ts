@@ -168,3 +168,63 @@ describe('background: message notifications', () => {
     expect(cleared).toEqual(['parley:message:abcd-efgh-jkmn-pqrs']);
   });
 });
+
+describe('background: call notifications', () => {
+  const CALL_ID = '0f8fad5b-d9cb-469f-a165-70867728950e';
+  const NOTIFICATION = `parley:call:${CALL_ID}:abcd-efgh-jkmn-pqrs`;
+
+  it('opens the conversation, whose banner answers, when a call notification is clicked', async () => {
+    const clicked: ((id: string) => void)[] = [];
+    Object.assign(fakeBrowser.notifications, {
+      onClicked: { addListener: (listener: (id: string) => void) => clicked.push(listener) },
+      clear: async () => true,
+    });
+    background.main();
+    await settle();
+
+    for (const listener of clicked) listener(NOTIFICATION);
+    for (const listener of clicked) listener('parley:call:not-a-call');
+    await settle();
+
+    const tabs = await fakeBrowser.tabs.query({});
+    expect(tabs.map((tab) => tab.url).filter(Boolean)).toEqual([
+      'chrome-extension://test-extension-id/chat.html#abcd-efgh-jkmn-pqrs',
+    ]);
+  });
+
+  it.each([
+    [0, true],
+    [1, false],
+  ])(
+    'button %i answers the call through the host’s channel (accept: %s)',
+    async (index, accept) => {
+      const buttons: ((id: string, index: number) => void)[] = [];
+      Object.assign(fakeBrowser.notifications, {
+        onButtonClicked: {
+          addListener: (listener: (id: string, index: number) => void) => buttons.push(listener),
+        },
+        clear: async () => true,
+      });
+      // The host's end of the channel, answering as the real HostServer does.
+      const host = new BroadcastChannel('parley:host');
+      const requests: unknown[] = [];
+      host.addEventListener('message', (event: MessageEvent<{ kind: string; id: string }>) => {
+        if (event.data.kind !== 'request') return;
+        requests.push(event.data);
+        host.postMessage({ kind: 'response', id: event.data.id, ok: true, result: { ok: true } });
+      });
+      background.main();
+      await settle();
+
+      for (const listener of buttons) listener(NOTIFICATION, index);
+      for (const listener of buttons) listener('parley:message:abcd-efgh-jkmn-pqrs', 0);
+      await vi.waitFor(() => expect(requests).toHaveLength(1));
+      host.close();
+
+      expect(requests[0]).toMatchObject({
+        method: 'answerCall',
+        params: { callId: CALL_ID, accept },
+      });
+    },
+  );
+});

@@ -6,8 +6,9 @@ import { ChatStore } from '../chat/chat-store.ts';
 import type { HostPlatform } from '../platform/host-platform.ts';
 import { DEFAULT_PREFERENCES, PeerHost } from './peer-host.ts';
 import type { PeerIdentity } from './peer-identity.ts';
-import { FakePeer } from './testing/fake-peer.ts';
+import { FakePeer, type FakeDataConnection } from './testing/fake-peer.ts';
 import { idleTransferPorts } from '../transfer/testing/idle-transfer-ports.ts';
+import { CallStore } from '../call/call-store.ts';
 import { TransferStore } from '../transfer/transfer-store.ts';
 
 const identity: PeerIdentity = {
@@ -29,6 +30,7 @@ let published: HostState[];
 let host: PeerHost;
 let chatStore: ChatStore;
 let transferStore: TransferStore;
+let callStore: CallStore;
 let platformRequests: Parameters<HostPlatform['request']>[0][];
 let databaseCount = 0;
 
@@ -48,11 +50,13 @@ beforeEach(async () => {
   databaseCount += 1;
   chatStore = await ChatStore.open(`peer-host-test-${databaseCount}`);
   transferStore = await TransferStore.open(`peer-host-transfers-test-${databaseCount}`);
+  callStore = await CallStore.open(`peer-host-calls-test-${databaseCount}`);
   host = new PeerHost({
     identity,
     settings,
     preferences: DEFAULT_PREFERENCES,
     chatStore,
+    callStore,
     platform: { request: (operation) => platformRequests.push(operation) },
     savePreferences: () => Promise.resolve(),
     createPeer: (id, options) => {
@@ -71,6 +75,7 @@ afterEach(() => {
   host.stop();
   chatStore.close();
   transferStore.close();
+  callStore.close();
   vi.restoreAllMocks();
 });
 
@@ -211,5 +216,83 @@ describe('PeerHost: unchanged settings', () => {
     expect(peers).toHaveLength(created);
     expect(lastPeer().calls).not.toContain('destroy');
     expect(host.state.connection.phase).toBe('online');
+  });
+});
+
+describe('PeerHost: calls', () => {
+  const BOB = 'bcde-fghj-kmnp-qrst';
+
+  /** Bob becomes an accepted contact over an open link; returns that link. */
+  async function acceptedBob(): Promise<FakeDataConnection> {
+    const peer = lastPeer();
+    peer.emit('open', identity.peerId);
+    expect(await host.handlers.addContact({ peerId: BOB, nickname: 'Bob' })).toEqual({ ok: true });
+    const link = await vi.waitFor(() => {
+      const connection = peer.outgoing.find((candidate) => candidate.peer === BOB);
+      if (!connection) throw new Error('no connection to Bob yet');
+      return connection;
+    });
+    link.simulateOpen();
+    link.simulateData(JSON.stringify({ v: 1, type: 'contact-accept', name: 'Bob' }));
+    await vi.waitFor(() =>
+      expect(host.state.contacts.find((contact) => contact.peerId === BOB)?.status).toBe(
+        'accepted',
+      ),
+    );
+    return link;
+  }
+
+  it('refuses to call an offline contact with a sentence naming them', async () => {
+    const link = await acceptedBob();
+    link.simulateRemoteClose();
+    expect(await host.handlers.startCall({ peerId: BOB, video: true })).toEqual({
+      ok: false,
+      error: 'Bob is offline.',
+    });
+  });
+
+  it('rings: invites over the link and opens the call page', async () => {
+    const link = await acceptedBob();
+    const result = await host.handlers.startCall({ peerId: BOB, video: true });
+    if (!result.ok) throw new Error(result.error);
+    expect(link.sent.map((frame) => JSON.parse(String(frame)) as { type: string })).toContainEqual({
+      v: 1,
+      type: 'call-invite',
+      id: result.callId,
+      video: true,
+    });
+    expect(platformRequests).toContainEqual({ op: 'open-call', callId: result.callId });
+    expect(host.state.calls).toEqual([
+      expect.objectContaining({ callId: result.callId, state: 'ringing', direction: 'out' }),
+    ]);
+  });
+
+  it('an incoming call: a notification with buttons and a ringing badge, gone once declined', async () => {
+    const link = await acceptedBob();
+    const callId = crypto.randomUUID();
+    link.simulateData(JSON.stringify({ v: 1, type: 'call-invite', id: callId, video: false }));
+    const notificationId = `parley:call:${callId}:${BOB}`;
+    await vi.waitFor(() =>
+      expect(platformRequests).toContainEqual({
+        op: 'notify',
+        id: notificationId,
+        title: 'Bob',
+        message: 'Audio call',
+        buttons: ['Accept', 'Decline'],
+        requireInteraction: true,
+      }),
+    );
+    await vi.waitFor(() =>
+      expect(platformRequests).toContainEqual({ op: 'badge', count: 0, ringing: true }),
+    );
+
+    expect(await host.handlers.answerCall({ callId, accept: false })).toEqual({ ok: true });
+    await vi.waitFor(() =>
+      expect(platformRequests).toContainEqual({ op: 'clear-notification', id: notificationId }),
+    );
+    await vi.waitFor(() =>
+      expect(platformRequests.at(-1)).toEqual({ op: 'badge', count: 0, ringing: false }),
+    );
+    expect(host.state.calls[0]).toMatchObject({ state: 'ended', endReason: 'declined' });
   });
 });

@@ -1,4 +1,7 @@
 import type { DataConnection } from 'peerjs';
+import { CallService } from '../call/call-service.ts';
+import type { CallStore } from '../call/call-store.ts';
+import type { CallSummary } from '../call/call-types.ts';
 import type { ChatMessage } from '../chat/chat-message.ts';
 import { ChatService } from '../chat/chat-service.ts';
 import type { ChatStore } from '../chat/chat-store.ts';
@@ -7,7 +10,7 @@ import { cleanName } from '../contacts/clean-name.ts';
 import { displayName, type Contact } from '../contacts/contact.ts';
 import { logger } from '../log.ts';
 import type { HostPlatform } from '../platform/host-platform.ts';
-import { MESSAGE_NOTIFICATION_PREFIX } from '../platform/platform-request.ts';
+import { callNotificationId, MESSAGE_NOTIFICATION_PREFIX } from '../platform/platform-request.ts';
 import type { HostHandlers } from '../protocol/host-server.ts';
 import type {
   ActionResult,
@@ -34,6 +37,8 @@ export interface PeerHostOptions {
   preferences: Preferences;
   createPeer: CreatePeer;
   chatStore: ChatStore;
+  /** Where ended calls are kept (see CallService). */
+  callStore: CallStore;
   platform: HostPlatform;
   saveSettings: (settings: Settings) => Promise<void>;
   savePreferences: (preferences: Preferences) => Promise<void>;
@@ -48,8 +53,6 @@ export const DEFAULT_PREFERENCES: Preferences = { displayName: '', notifications
 
 /** The toolbar badge changes at most this often (see #setBadge). */
 const BADGE_INTERVAL_MS = 250;
-/** What a call request gets until calls are built (issue #5). */
-const CALLS_NOT_YET = 'Calls are not available yet.';
 /** Transfer progress reaches the views at most this often. */
 const TRANSFER_PROGRESS_INTERVAL_MS = 250;
 
@@ -70,6 +73,7 @@ export class PeerHost {
   readonly #session: SignalingSession;
   readonly #links: ContactLinks;
   readonly #transfers: TransferService;
+  readonly #calls: CallService;
   readonly #chat: ChatService;
   readonly #views: ViewRegistry;
   readonly #stateListeners = new Set<(state: HostState) => void>();
@@ -77,13 +81,18 @@ export class PeerHost {
   #settings: Settings;
   #preferences: Preferences;
   #connection: ConnectionState;
-  #badge = -1;
+  /** What the toolbar badge shows now: the unread count, or that a call rings. */
+  #badge = '';
+  /** The ringing call whose notification is up, if any. */
+  #ringingNotification: string | null = null;
   /**
    * In Chrome every badge change is a message to the service worker; a burst of messages
    * would send one each. The count on the icon may lag a burst by up to this long.
    */
-  readonly #setBadge = throttleLatest(BADGE_INTERVAL_MS, (count: number) =>
-    this.#options.platform.request({ op: 'badge', count }),
+  readonly #setBadge = throttleLatest(
+    BADGE_INTERVAL_MS,
+    ({ count, ringing }: { count: number; ringing: boolean }) =>
+      this.#options.platform.request({ op: 'badge', count, ringing }),
   );
   #publishQueued = false;
 
@@ -116,6 +125,7 @@ export class PeerHost {
       onClose: (peerId) => {
         this.#chat.linkClosed();
         this.#transfers.linkClosed(peerId);
+        this.#calls.linkClosed(peerId);
       },
       onData: (peerId, data) => this.#chat.frameArrived(peerId, data),
     });
@@ -136,10 +146,19 @@ export class PeerHost {
       visibleConversations: () => this.#views.visibleConversations(),
       onUnseenMessage: (contact, message) => this.#notify(contact, message),
       onChange: () => this.#publish(),
-      onEvent: (event) => {
-        for (const listener of this.#eventListeners) listener(event);
-      },
+      onEvent: (event) => this.#emit(event),
       onFileFrame: (peerId, frame) => this.#transfers.frameArrived(peerId, frame),
+      onCallFrame: (peerId, frame) => this.#calls.frameArrived(peerId, frame),
+    });
+    this.#calls = new CallService({
+      links: this.#links,
+      store: options.callStore,
+      isAccepted: (peerId) => this.#chat.isAccepted(peerId),
+      nameOf: (peerId) => this.#nameOf(peerId),
+      openCallPage: (callId) => options.platform.request({ op: 'open-call', callId }),
+      onRinging: (call) => this.#notifyCall(call),
+      onChange: () => this.#publish(),
+      onEvent: (event) => this.#emit(event),
     });
     // Every chunk changes a transfer's progress: views hear of it a few times a second.
     const publishProgress = throttleLatest(TRANSFER_PROGRESS_INTERVAL_MS, () => this.#publish());
@@ -165,7 +184,7 @@ export class PeerHost {
       })),
       unreadTotal: this.#chat.unreadTotal,
       transfers: this.#transfers.summaries(),
-      calls: [],
+      calls: this.#calls.summaries(),
     };
   }
 
@@ -186,7 +205,7 @@ export class PeerHost {
 
   async start(): Promise<void> {
     logger.info('host-started', { peerId: this.#identity.peerId });
-    await Promise.all([this.#chat.start(), this.#transfers.start()]);
+    await Promise.all([this.#chat.start(), this.#transfers.start(), this.#calls.start()]);
     this.#session.start();
     this.#publish();
   }
@@ -237,20 +256,29 @@ export class PeerHost {
     cancelTransfer: ({ id }) => this.#transfers.cancel(id),
     setAutoAccept: ({ peerId, bytes }) => this.#transfers.setAutoAcceptLimit(peerId, bytes),
     showDownload: ({ id }) => this.#transfers.showDownload(id),
-    // Calls (issue #5) are being built: refused clearly until they are.
-    startCall: () => Promise.resolve({ ok: false, error: CALLS_NOT_YET }),
-    answerCall: () => Promise.resolve({ ok: false, error: CALLS_NOT_YET }),
-    endCall: () => Promise.resolve({ ok: false, error: CALLS_NOT_YET }),
-    sendCallSignal: () => Promise.resolve({ ok: false, error: CALLS_NOT_YET }),
-    setCallMedia: () => Promise.resolve({ ok: false, error: CALLS_NOT_YET }),
-    callConnected: () => Promise.resolve({ ok: false, error: CALLS_NOT_YET }),
+    startCall: ({ peerId, video }) => this.#calls.startCall(peerId, video === true),
+    answerCall: ({ callId, accept }) => this.#calls.answerCall(callId, accept === true),
+    endCall: ({ callId }) => this.#calls.endCall(callId),
+    sendCallSignal: ({ callId, signal }) => this.#calls.sendSignal(callId, signal),
+    setCallMedia: ({ callId, media }) => this.#calls.setMedia(callId, media),
+    callConnected: ({ callId }) => this.#calls.connected(callId),
   };
 
-  /** A contact removed or blocked takes its transfers with it. */
+  /** A contact removed or blocked takes its transfers and calls with it. */
   async #thenForgetTransfers(peerId: string, done: Promise<ActionResult>): Promise<ActionResult> {
     const result = await done;
-    if (result.ok) await this.#transfers.forgetPeer(peerId);
+    if (result.ok)
+      await Promise.all([this.#transfers.forgetPeer(peerId), this.#calls.forgetPeer(peerId)]);
     return result;
+  }
+
+  #emit(event: HostEvent): void {
+    for (const listener of this.#eventListeners) listener(event);
+  }
+
+  #nameOf(peerId: string): string {
+    const contact = this.#chat.summaries().find((candidate) => candidate.peerId === peerId);
+    return contact ? displayName(contact) : peerId;
   }
 
   async #checkPeer(input: unknown): Promise<PeerPresence> {
@@ -291,6 +319,38 @@ export class PeerHost {
     });
   }
 
+  /**
+   * A call rings in. Unlike a message, it is notified even with the popup open (the popup
+   * may show another conversation) unless notifications are muted; the popup's banner
+   * shows it too. Chrome's buttons answer it; a click (the only way in Firefox, which has
+   * no buttons) opens the conversation, whose banner has Accept and Decline.
+   */
+  #notifyCall(call: CallSummary): void {
+    if (this.#preferences.notificationsMuted) return;
+    const id = callNotificationId(call.callId, call.peerId);
+    this.#ringingNotification = id;
+    this.#options.platform.request({
+      op: 'notify',
+      id,
+      title: this.#nameOf(call.peerId),
+      message: call.video ? 'Video call' : 'Audio call',
+      buttons: ['Accept', 'Decline'],
+      requireInteraction: true,
+    });
+  }
+
+  /** The ringing call's notification goes once it stops ringing. */
+  #clearCallNotification(calls: CallSummary[]): void {
+    const id = this.#ringingNotification;
+    if (!id) return;
+    const stillRinging = calls.some(
+      (call) => call.state === 'ringing' && id === callNotificationId(call.callId, call.peerId),
+    );
+    if (stillRinging) return;
+    this.#ringingNotification = null;
+    this.#options.platform.request({ op: 'clear-notification', id });
+  }
+
   #notifyOffer(offer: TransferSummary): void {
     if (this.#preferences.notificationsMuted || this.#views.isPopupOpen()) return;
     const contact = this.#chat.summaries().find((candidate) => candidate.peerId === offer.peerId);
@@ -318,10 +378,13 @@ export class PeerHost {
 
   #publishNow(): void {
     const state = this.state;
-    if (state.unreadTotal !== this.#badge) {
-      this.#badge = state.unreadTotal;
-      this.#setBadge(state.unreadTotal);
+    const ringing = state.calls.some((call) => call.state === 'ringing' && call.direction === 'in');
+    const badge = ringing ? 'ringing' : String(state.unreadTotal);
+    if (badge !== this.#badge) {
+      this.#badge = badge;
+      this.#setBadge({ count: state.unreadTotal, ringing });
     }
+    this.#clearCallNotification(state.calls);
     for (const listener of this.#stateListeners) listener(state);
   }
 }

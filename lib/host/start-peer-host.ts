@@ -1,5 +1,6 @@
 import { Peer } from 'peerjs';
 import { browser } from 'wxt/browser';
+import { CallStore } from '../call/call-store.ts';
 import { ChatStore } from '../chat/chat-store.ts';
 import { createHostDownloads } from '../platform/host-downloads.ts';
 import { createHostPlatform } from '../platform/host-platform.ts';
@@ -49,12 +50,13 @@ export async function loadPreferences(store: PersistentStore): Promise<Preferenc
  * Chrome: the offscreen document. Firefox: the persistent background page.
  */
 export async function startPeerHost(store = new PersistentStore()): Promise<PeerHost> {
-  const [identity, settings, preferences, chatStore, transferStore] = await Promise.all([
+  const [identity, settings, preferences, chatStore, transferStore, callStore] = await Promise.all([
     loadOrCreateIdentity(store),
     loadSettings(store),
     loadPreferences(store),
     ChatStore.open(),
     TransferStore.open(),
+    CallStore.open(),
   ]);
   const platform = createHostPlatform();
   const host = new PeerHost({
@@ -62,6 +64,7 @@ export async function startPeerHost(store = new PersistentStore()): Promise<Peer
     settings,
     preferences,
     chatStore,
+    callStore,
     platform,
     transfers: {
       store: transferStore,

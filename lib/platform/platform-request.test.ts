@@ -2,7 +2,10 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import {
   applyPlatformRequest,
+  callNotificationId,
+  conversationOfNotification,
   isPlatformRequest,
+  parseCallNotificationId,
   MESSAGE_NOTIFICATION_PREFIX,
   type PlatformRequest,
 } from './platform-request.ts';
@@ -121,5 +124,73 @@ describe('applyPlatformRequest: notifications', () => {
     });
 
     expect(Object.keys(fakeBrowser.notifications.getAllCreateOptions())).toEqual([other]);
+  });
+});
+
+describe('applyPlatformRequest: calls', () => {
+  it('shows a ringing call on the badge, in green, whatever the unread count', async () => {
+    await applyPlatformRequest(browser, {
+      type: 'parley:platform',
+      op: 'badge',
+      count: 3,
+      ringing: true,
+    });
+
+    expect(await fakeBrowser.action.getBadgeText({})).toBe('call');
+    expect(await fakeBrowser.action.getBadgeBackgroundColor({})).toEqual([0x1a, 0x7f, 0x37, 255]);
+
+    await applyPlatformRequest(browser, {
+      type: 'parley:platform',
+      op: 'badge',
+      count: 3,
+      ringing: false,
+    });
+    expect(await fakeBrowser.action.getBadgeText({})).toBe('3');
+  });
+
+  it('gives a call notification its buttons and keeps it up (Chrome)', async () => {
+    const id = callNotificationId('0f8fad5b-d9cb-469f-a165-70867728950e', 'bob-peer');
+    await applyPlatformRequest(browser, {
+      type: 'parley:platform',
+      op: 'notify',
+      id,
+      title: 'Bob',
+      message: 'Video call',
+      buttons: ['Accept', 'Decline'],
+      requireInteraction: true,
+    });
+
+    expect(fakeBrowser.notifications.getAllCreateOptions()[id]).toMatchObject({
+      buttons: [{ title: 'Accept' }, { title: 'Decline' }],
+      requireInteraction: true,
+    });
+  });
+
+  it('opens the call page in a tab, the call id as its hash', async () => {
+    await applyPlatformRequest(browser, {
+      type: 'parley:platform',
+      op: 'open-call',
+      callId: '0f8fad5b-d9cb-469f-a165-70867728950e',
+    });
+
+    const tabs = await fakeBrowser.tabs.query({});
+    expect(tabs.map((tab) => tab.url)).toContain(
+      'chrome-extension://test-extension-id/call.html#0f8fad5b-d9cb-469f-a165-70867728950e',
+    );
+  });
+});
+
+describe('call notification ids', () => {
+  const CALL_ID = '0f8fad5b-d9cb-469f-a165-70867728950e';
+
+  it('carry the call and the conversation, and are told from others', () => {
+    const id = callNotificationId(CALL_ID, 'abcd-efgh');
+    expect(parseCallNotificationId(id)).toEqual({ callId: CALL_ID, peerId: 'abcd-efgh' });
+    expect(conversationOfNotification(id)).toBe('abcd-efgh');
+    expect(conversationOfNotification(`${MESSAGE_NOTIFICATION_PREFIX}abcd-efgh`)).toBe('abcd-efgh');
+    expect(parseCallNotificationId(`${MESSAGE_NOTIFICATION_PREFIX}abcd-efgh`)).toBeNull();
+    expect(parseCallNotificationId('parley:call:short:abcd')).toBeNull();
+    expect(parseCallNotificationId(`parley:call:${CALL_ID}:`)).toBeNull();
+    expect(conversationOfNotification('other:1')).toBeNull();
   });
 });
