@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { CallSummary } from '../lib/call/call-types.ts';
 import type { ChatMessage } from '../lib/chat/chat-message.ts';
 import type { TransferSummary } from '../lib/transfer/transfer-summary.ts';
 import { timeline, transfersWith } from './timeline.ts';
@@ -29,6 +30,19 @@ const transfer = (id: string, offeredAt: number, peerId = 'bob'): TransferSummar
   secondsLeft: null,
   downloadId: null,
   endedBy: null,
+});
+
+const call = (callId: string, startedAt: number): CallSummary => ({
+  callId,
+  peerId: 'bob',
+  direction: 'in',
+  video: true,
+  state: 'ended',
+  endReason: 'unanswered',
+  startedAt,
+  answeredAt: null,
+  endedAt: startedAt + 45_000,
+  remoteMedia: { muted: false, cameraOff: false, screen: false },
 });
 
 const keys = (items: ReturnType<typeof timeline>) => items.map((item) => item.key);
@@ -62,5 +76,14 @@ describe('timeline', () => {
     expect(keys(timeline([], [transfer('t1', 1)]))).toEqual(['t:t1']);
     expect(keys(timeline([message('m1', 1)], []))).toEqual(['m:m1']);
     expect(timeline([], [])).toEqual([]);
+  });
+
+  it('puts calls among messages and transfers by the time they started', () => {
+    const items = timeline(
+      [message('m1', 10), message('m2', 30)],
+      [transfer('t1', 5), transfer('t2', 40)],
+      [call('c1', 1), call('c2', 20), call('c3', 40), call('c4', 50)],
+    );
+    expect(keys(items)).toEqual(['c:c1', 't:t1', 'm:m1', 'c:c2', 'm:m2', 't:t2', 'c:c3', 'c:c4']);
   });
 });
