@@ -128,6 +128,41 @@ describe('calls', () => {
     await Promise.all([alicePage.close(), bobPage.close()]);
   });
 
+  it('ends a call as lost within seconds when the other browser crashes', async () => {
+    const { alice, bob } = suite;
+    const aliceTab = alice.profile.context.waitForEvent('page', {
+      predicate: (page) => page.url().includes('/call.html#'),
+    });
+    await alice.popup.page.bringToFront();
+    await alice.popup.page.getByTestId('call-start').click();
+    const alicePage = await aliceTab;
+    const callId = decodeURIComponent(new URL(alicePage.url()).hash.slice(1));
+    await bob.popup.page.getByTestId('call-incoming').waitFor({ timeout: 15_000 });
+    await bob.popup.page.bringToFront();
+    await bob.popup.page.getByTestId('call-accept').click();
+    await waitFor('Alice’s call to connect', async () =>
+      (await callOf(alice, callId))?.state === 'connecting' ? true : undefined,
+    );
+
+    await bob.profile.kill();
+    const killedAt = Date.now();
+    const ended = await waitFor(
+      'Alice’s call to end',
+      async () => {
+        const call = await callOf(alice, callId);
+        return call?.state === 'ended' ? call : undefined;
+      },
+      { timeoutMs: 20_000 },
+    );
+    // 10 s of silence, checked every 2 s.
+    expect(Date.now() - killedAt).toBeLessThan(13_000);
+    expect(ended.endReason).toBe('lost');
+    const note = alice.popup.page.locator(`[data-testid="call-note"][data-call-id="${callId}"]`);
+    await note.waitFor();
+    expect(await note.textContent()).toContain('lost the connection');
+    await alicePage.close();
+  });
+
   it('refuses to call a contact who is offline, and says so', async () => {
     const { alice, bob } = suite;
     await bob.profile.close();
