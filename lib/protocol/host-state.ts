@@ -54,7 +54,10 @@ export interface HostState {
   unreadTotal: number;
   /** File transfers, running and ended, with live progress. */
   transfers: TransferSummary[];
-  /** Calls under way, and those that ended since the host started (newest last). */
+  /**
+   * Calls under way, and those that ended (newest last): since the host started, and the
+   * latest 200 kept from before it, so conversations note missed and past calls.
+   */
   calls: CallSummary[];
 }
 
