@@ -103,7 +103,7 @@ describe('CallService: ringing', () => {
     });
   });
 
-  it('answers a second invite with busy, and notes it on both sides', async () => {
+  it('answers a second invite with busy, and notes the missed call', async () => {
     const first = ring();
     await vi.waitFor(() => expect(bob.ringing).toHaveLength(1));
     const second = crypto.randomUUID();
@@ -112,6 +112,9 @@ describe('CallService: ringing', () => {
     expect(call(bob, second)).toMatchObject({ state: 'ended', endReason: 'busy' });
     expect(call(bob, first)?.state).toBe('ringing');
     expect(bob.ringing).toHaveLength(1);
+    await vi.waitFor(() =>
+      expect(alice.received).toContainEqual({ v: 1, type: 'call-end', id: second, reason: 'busy' }),
+    );
   });
 
   it('ends as unanswered on both sides when nobody answers in time', async () => {
