@@ -64,22 +64,9 @@ export interface CallSnapshot {
   microphoneId: string | null;
 }
 
-const MAX_OFFER_REPEATS = 15;
-
-/**
- * One call, as its page runs it: local media, the RTCPeerConnection, negotiation through
- * the host (the caller offers once the callee accepted, the callee answers, trickle ICE
- * both ways), mute/camera/screen, devices, quality, and an ending that stops every track.
- */
-export class CallSession {
-  readonly callId: string;
-  readonly #host: CallHostLink;
-  readonly #env: CallEnvironment;
-  readonly #options: Required<CallSessionOptions>;
-  readonly #listeners = new Set<(snapshot: CallSnapshot) => void>();
-  readonly #unsubscribe: (() => void)[] = [];
-  readonly #timers = new Set<ReturnType<typeof setInterval>>();
-  #snapshot: CallSnapshot = {
+/** What a call page shows before it knows anything of the call. */
+export function initialCallSnapshot(): CallSnapshot {
+  return {
     phase: 'waiting',
     summary: null,
     previewStream: null,
@@ -96,6 +83,24 @@ export class CallSession {
     cameraId: null,
     microphoneId: null,
   };
+}
+
+const MAX_OFFER_REPEATS = 15;
+
+/**
+ * One call, as its page runs it: local media, the RTCPeerConnection, negotiation through
+ * the host (the caller offers once the callee accepted, the callee answers, trickle ICE
+ * both ways), mute/camera/screen, devices, quality, and an ending that stops every track.
+ */
+export class CallSession {
+  readonly callId: string;
+  readonly #host: CallHostLink;
+  readonly #env: CallEnvironment;
+  readonly #options: Required<CallSessionOptions>;
+  readonly #listeners = new Set<(snapshot: CallSnapshot) => void>();
+  readonly #unsubscribe: (() => void)[] = [];
+  readonly #timers = new Set<ReturnType<typeof setInterval>>();
+  #snapshot: CallSnapshot = initialCallSnapshot();
   #pc: RTCPeerConnection | null = null;
   #localStream: MediaStream | null = null;
   #cameraTrack: MediaStreamTrack | null = null;

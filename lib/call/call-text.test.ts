@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { endReasonText, formatCallDuration } from './call-text.ts';
+import { callStatusText, endReasonText, formatCallDuration } from './call-text.ts';
 
 describe('formatCallDuration', () => {
   it.each([
@@ -16,5 +16,14 @@ describe('endReasonText', () => {
     expect(endReasonText('declined', 'out')).toBe('They declined the call.');
     expect(endReasonText('declined', 'in')).toBe('You declined the call.');
     expect(endReasonText('unanswered', 'in')).toBe('You missed this call.');
+  });
+});
+
+describe('callStatusText', () => {
+  it('says who waits for whom and when the connection wobbles', () => {
+    expect(callStatusText('ringing', 'out', false)).toBe('Ringing…');
+    expect(callStatusText('ringing', 'in', false)).toBe('Incoming call');
+    expect(callStatusText('active', 'in', true)).toBe('Reconnecting…');
+    expect(callStatusText('active', 'in', false)).toBe('Connected');
   });
 });

@@ -37,3 +37,30 @@ export function formatCallDuration(ms: number): string {
     ? `${hours}:${String(minutes).padStart(2, '0')}:${seconds}`
     : `${minutes}:${seconds}`;
 }
+
+/** The status line of a call page, from the page's side of the call. */
+export function callStatusText(
+  phase: 'waiting' | CallSummary['state'],
+  direction: CallSummary['direction'] | null,
+  reconnecting: boolean,
+): string {
+  switch (phase) {
+    case 'waiting':
+      return 'Opening the call…';
+    case 'ringing':
+      return direction === 'in' ? 'Incoming call' : 'Ringing…';
+    case 'connecting':
+      return 'Connecting…';
+    case 'active':
+      return reconnecting ? 'Reconnecting…' : 'Connected';
+    case 'ended':
+      return 'Call ended';
+  }
+}
+
+/** What the quality indicator says, for people and screen readers alike. */
+export const QUALITY_TEXT = {
+  good: 'Good connection',
+  fair: 'Fair connection',
+  poor: 'Poor connection',
+} as const;
