@@ -43,8 +43,7 @@ describe('calls', () => {
     await Promise.all([aliceCall.waitForState('active'), bobCall.waitForState('active')]);
     await aliceCall.waitForRemoteVideoMoving();
     await bobCall.waitForRemoteVideoMoving();
-    // Chromium's fake camera is 640×480.
-    expect(await bobCall.remoteVideoSize()).toEqual({ width: 640, height: 480 });
+    await bobCall.waitForRemoteShape('camera');
     await waitForText(aliceCall.timer, /^0:0[1-9]|^0:[1-5]\d/);
     await waitForText(bobCall.quality, /connection/i, 10_000);
     expect((await storedCall(alice.popup.page, outgoing.callId))?.state).toBe('active');
@@ -80,11 +79,8 @@ describe('calls', () => {
     });
     expect(screen.label).toMatch(/screen/i);
     expect(await aliceCall.screenButton.getAttribute('aria-pressed')).toBe('true');
-    // Chromium's fake screen is 1280×720: Bob's picture changes size, and keeps moving.
-    await waitFor('Bob to receive Alice’s screen', async () => {
-      const { width } = await bobCall.remoteVideoSize();
-      return width === 1280 ? true : undefined;
-    });
+    // Chromium's fake screen is 16:9, its camera 4:3: Bob's picture changes shape.
+    await bobCall.waitForRemoteShape('screen');
     await bobCall.waitForRemoteVideoMoving();
     await waitFor('Bob’s host to know Alice shares her screen', async () =>
       (await storedCall(suite.bob.popup.page, bobCall.callId))?.remoteMedia.screen
@@ -97,10 +93,7 @@ describe('calls', () => {
       const track = await aliceCall.outgoingVideoTrack();
       return track?.id === camera?.id ? true : undefined;
     });
-    await waitFor('Bob to receive Alice’s camera again', async () => {
-      const { width } = await bobCall.remoteVideoSize();
-      return width === 640 ? true : undefined;
-    });
+    await bobCall.waitForRemoteShape('camera');
     await bobCall.waitForRemoteVideoMoving();
   });
 

@@ -115,6 +115,27 @@ export class CallPage {
   }
 
   /**
+   * Waits until the remote video has the shape of Chromium's fake camera (4:3, 640×480) or
+   * of its fake screen (16:9, 1280×720). The shape, not the size: the sender's encoder may
+   * scale a picture down while the connection's bandwidth estimate is still low.
+   */
+  async waitForRemoteShape(shape: 'camera' | 'screen', timeoutMs = 15_000): Promise<void> {
+    const wanted = shape === 'camera' ? 4 / 3 : 16 / 9;
+    let last = { width: 0, height: 0 };
+    await waitFor(
+      `call ${this.callId}'s remote video to have the shape of a ${shape}`,
+      async () => {
+        last = await this.remoteVideoSize();
+        const ratio = last.height > 0 ? last.width / last.height : 0;
+        return Math.abs(ratio - wanted) < 0.05 ? true : undefined;
+      },
+      { timeoutMs, intervalMs: 250 },
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}; last size ${last.width}×${last.height}`, { cause: error });
+    });
+  }
+
+  /**
    * The video track this page sends. The local preview shows exactly the track on the
    * video sender (camera, or the screen while sharing), so reading it reads the sender.
    */
