@@ -2,6 +2,7 @@
 // browser, wired through a stand-in of the host's call service (support/stand-in-call-host.ts).
 // It checks what the page does with real WebRTC (negotiation, moving video, mute state
 // crossing over, screen sharing by replaceTrack, hang-up), independently of the host.
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CallPage } from '../support/call-page.ts';
 import { ChromiumProfile } from '../support/chromium-profile.ts';
@@ -14,6 +15,22 @@ import {
   standInAnswer,
 } from '../support/stand-in-call-host.ts';
 import { waitFor } from '../support/wait.ts';
+
+/** The buttons and selects of `page` that have no accessible name, by role. */
+async function unnamedControls(page: Page): Promise<string[]> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as {
+      nodes: { ignored: boolean; role?: { value: string }; name?: { value: string } }[];
+    };
+    return nodes
+      .filter((node) => !node.ignored && ['button', 'combobox'].includes(node.role?.value ?? ''))
+      .filter((node) => !node.name?.value.trim())
+      .map((node) => node.role?.value ?? '?');
+  } finally {
+    await cdp.detach();
+  }
+}
 
 describe('the call page, against a stand-in host', () => {
   let profile: ChromiumProfile | undefined;
@@ -68,6 +85,19 @@ describe('the call page, against a stand-in host', () => {
 
     await callee.cameraButton.click();
     await waitForText(caller.remoteCameraOff, /camera is off/, 10_000);
+
+    // Every control has a name, and the controls work from the keyboard.
+    expect(await unnamedControls(callee.page)).toEqual([]);
+    await callee.page.bringToFront();
+    await callee.page.locator('body').focus();
+    await waitFor('Tab to reach the mute button', async () => {
+      await callee.page.keyboard.press('Tab');
+      return (await callee.muteButton.evaluate((button) => button === document.activeElement))
+        ? true
+        : undefined;
+    });
+    await callee.page.keyboard.press('Space');
+    await waitForText(caller.remoteMuted, /muted/, 10_000);
 
     await caller.hangUpButton.click();
     await Promise.all([caller.waitForState('ended'), callee.waitForState('ended')]);
