@@ -389,3 +389,18 @@ describe('quality', () => {
     expect(session.snapshot.quality).toBe('good');
   });
 });
+
+describe('device switching', () => {
+  it('a sender that refuses the new camera keeps the old one and says so', async () => {
+    const { session, pc, media } = setUp();
+    await session.start();
+    const camera = media.issued[1];
+    const sender = pc().videoSender!;
+    sender.replaceTrack = () => Promise.reject(new Error('InvalidModificationError'));
+    await session.selectCamera('other-camera');
+    expect(session.snapshot.notice).toBe('The camera could not be switched.');
+    expect(camera?.readyState).toBe('live');
+    expect(media.issued.at(-1)?.readyState).toBe('ended');
+    expect(session.snapshot.cameraId).not.toBe('other-camera');
+  });
+});

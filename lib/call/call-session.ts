@@ -302,7 +302,7 @@ export class CallSession {
     const track = await this.#openDevice('video', deviceId);
     if (!track) return;
     track.enabled = !this.#snapshot.media.cameraOff || !this.#cameraTrack;
-    if (!this.#screenTrack) await this.#videoSender()?.replaceTrack(track);
+    if (!this.#screenTrack && !(await this.#replaceOn(this.#videoSender(), track))) return;
     this.#swapLocalTrack(this.#cameraTrack, track);
     const hadCamera = this.#cameraTrack !== null;
     this.#cameraTrack = track;
@@ -321,7 +321,7 @@ export class CallSession {
     const track = await this.#openDevice('audio', deviceId);
     if (!track) return;
     track.enabled = !this.#snapshot.media.muted;
-    await this.#audioSender?.replaceTrack(track);
+    if (!(await this.#replaceOn(this.#audioSender, track))) return;
     this.#swapLocalTrack(this.#microphoneTrack, track);
     this.#microphoneTrack = track;
     this.#update({ microphoneId: deviceId });
@@ -348,6 +348,23 @@ export class CallSession {
             : 'That microphone could not be started.',
       });
       return null;
+    }
+  }
+
+  /** Puts a new device's track on `sender`; on failure stops it and says so. */
+  async #replaceOn(sender: RTCRtpSender | null, track: MediaStreamTrack): Promise<boolean> {
+    try {
+      await sender?.replaceTrack(track);
+      if (!this.#ended) return true;
+      track.stop(); // the call ended while the sender switched
+      return false;
+    } catch (error) {
+      track.stop();
+      logger.error('call.device-replace-failed', { kind: track.kind, error: errorName(error) });
+      this.#update({
+        notice: `The ${track.kind === 'video' ? 'camera' : 'microphone'} could not be switched.`,
+      });
+      return false;
     }
   }
 
