@@ -217,6 +217,12 @@ describe('CallService: a connected call', () => {
     expect(bob.service.endCall(callId)).toMatchObject({ ok: false });
   });
 
+  it('ends as failed on both sides when a call page gives up', async () => {
+    const callId = await ringAndAnswer();
+    expect(alice.service.endCall(callId, true)).toEqual({ ok: true });
+    await bothReach(callId, 'ended', 'failed');
+  });
+
   it('ends as lost within the silence limit when the other side goes quiet', async () => {
     const callId = await ringAndAnswer();
     bob.silent = true;

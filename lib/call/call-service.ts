@@ -110,12 +110,18 @@ export class CallService {
     return { ok: true };
   }
 
-  endCall(callId: string): ActionResult {
+  /** Hangs up; `failed` when the call page gave up (no microphone, negotiation, ICE). */
+  endCall(callId: string, failed = false): ActionResult {
     const live = this.#calls.get(callId);
     if (!live || live.summary.state === 'ended') return fail('This call has already ended.');
     const { state, direction } = live.summary;
-    const reason: CallEndReason =
-      state !== 'ringing' ? 'hangup' : direction === 'out' ? 'cancelled' : 'declined';
+    const reason: CallEndReason = failed
+      ? 'failed'
+      : state !== 'ringing'
+        ? 'hangup'
+        : direction === 'out'
+          ? 'cancelled'
+          : 'declined';
     this.#end(live, reason, true);
     return { ok: true };
   }

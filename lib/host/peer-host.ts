@@ -258,7 +258,7 @@ export class PeerHost {
     showDownload: ({ id }) => this.#transfers.showDownload(id),
     startCall: ({ peerId, video }) => this.#calls.startCall(peerId, video === true),
     answerCall: ({ callId, accept }) => this.#calls.answerCall(callId, accept === true),
-    endCall: ({ callId }) => this.#calls.endCall(callId),
+    endCall: ({ callId, reason }) => this.#calls.endCall(callId, reason === 'failed'),
     sendCallSignal: ({ callId, signal }) => this.#calls.sendSignal(callId, signal),
     setCallMedia: ({ callId, media }) => this.#calls.setMedia(callId, media),
     callConnected: ({ callId }) => this.#calls.connected(callId),

@@ -70,8 +70,12 @@ export interface HostRequests {
   };
   /** Accepts (opening the call page) or declines a ringing incoming call. */
   answerCall: { params: { callId: string; accept: boolean }; result: ActionResult };
-  /** Hangs up, or cancels a call still ringing; both sides end it. */
-  endCall: { params: { callId: string }; result: ActionResult };
+  /**
+   * Hangs up, or cancels a call still ringing; both sides end it. `reason: 'failed'` (added
+   * by the call page, optional) says the page itself failed (no microphone, negotiation or
+   * connection failed), so both sides can end it as `failed` rather than `hangup`.
+   */
+  endCall: { params: { callId: string; reason?: 'failed' }; result: ActionResult };
   /** The call page's negotiation step, for the other side's page (see HostEvent). */
   sendCallSignal: { params: { callId: string; signal: CallSignal }; result: ActionResult };
   /** The call page's own media state, shown on the other side (CallSummary.remoteMedia). */
