@@ -23,6 +23,19 @@ describe('classifyQuality', () => {
 });
 
 describe('readQualitySample', () => {
+  it('adds up the frames decoded on inbound video streams, and only video ones', () => {
+    const report = [
+      { type: 'inbound-rtp', kind: 'video', framesDecoded: 120 },
+      { type: 'inbound-rtp', kind: 'video', framesDecoded: 30 },
+      { type: 'inbound-rtp', kind: 'audio', packetsReceived: 500 },
+      { type: 'outbound-rtp', kind: 'video', framesEncoded: 999 },
+    ];
+    expect(readQualitySample(report, null).sample.framesDecoded).toBe(150);
+    expect(
+      readQualitySample([{ type: 'inbound-rtp', kind: 'audio' }], null).sample.framesDecoded,
+    ).toBeUndefined();
+  });
+
   it('counts only the packets of the last interval', () => {
     const first = readQualitySample(
       [{ type: 'inbound-rtp', packetsLost: 50, packetsReceived: 950 }],

@@ -10,6 +10,8 @@ export interface QualitySample {
   packetsReceived?: number;
   /** The worst inbound jitter, in seconds. */
   jitterSeconds?: number;
+  /** Video frames decoded so far, over every inbound video stream: rising while video moves. */
+  framesDecoded?: number;
 }
 
 /**
@@ -80,6 +82,9 @@ export function readQualitySample(
       totals.received += numberOr0(stats.packetsReceived);
       if (typeof stats.jitter === 'number') {
         sample.jitterSeconds = Math.max(sample.jitterSeconds ?? 0, stats.jitter);
+      }
+      if (stats.kind === 'video' && typeof stats.framesDecoded === 'number') {
+        sample.framesDecoded = (sample.framesDecoded ?? 0) + stats.framesDecoded;
       }
     }
   }

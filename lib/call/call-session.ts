@@ -56,6 +56,8 @@ export interface CallSnapshot {
   /** Why the call ended, once it has. */
   endedText: string | null;
   quality: CallQuality | null;
+  /** Inbound video frames decoded so far, from the last `getStats` sample (null: none yet). */
+  framesDecoded: number | null;
   /** The connection dropped for a moment and the browser is trying to restore it. */
   reconnecting: boolean;
   cameras: DeviceOption[];
@@ -77,6 +79,7 @@ export function initialCallSnapshot(): CallSnapshot {
     error: null,
     endedText: null,
     quality: null,
+    framesDecoded: null,
     reconnecting: false,
     cameras: [],
     microphones: [],
@@ -646,7 +649,11 @@ export class CallSession {
       const report = await pc.getStats();
       const { sample, totals } = readQualitySample(report.values(), this.#packetTotals);
       this.#packetTotals = totals;
-      if (!this.#ended) this.#update({ quality: classifyQuality(sample) });
+      if (!this.#ended)
+        this.#update({
+          quality: classifyQuality(sample),
+          framesDecoded: sample.framesDecoded ?? null,
+        });
     } catch (error) {
       logger.warn('call.stats-failed', { callId: this.callId, error: errorName(error) });
     }

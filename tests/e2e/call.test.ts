@@ -43,6 +43,11 @@ describe('calls', () => {
     await Promise.all([aliceCall.waitForState('active'), bobCall.waitForState('active')]);
     await aliceCall.waitForRemoteVideoMoving();
     await bobCall.waitForRemoteVideoMoving();
+    // And as WebRTC itself counts it: each side keeps decoding the other's frames.
+    await Promise.all([
+      aliceCall.waitForFramesDecodedRising(),
+      bobCall.waitForFramesDecodedRising(),
+    ]);
     await bobCall.waitForRemoteShape('camera');
     await waitForText(aliceCall.timer, /^0:0[1-9]|^0:[1-5]\d/);
     await waitForText(bobCall.quality, /connection/i, 10_000);

@@ -106,6 +106,33 @@ export class CallPage {
     );
   }
 
+  /**
+   * The inbound video frames decoded so far, as the page's own `getStats` sample says
+   * (every 2 s); null until the first sample with video.
+   */
+  async framesDecoded(): Promise<number | null> {
+    const value = await this.page
+      .getByTestId('call-remote-video')
+      .locator('..')
+      .getAttribute('data-frames-decoded');
+    return value === null ? null : Number(value);
+  }
+
+  /** Waits until `getStats`' framesDecoded has risen by `frames` from what it is now. */
+  async waitForFramesDecodedRising(frames = 15, timeoutMs = 15_000): Promise<void> {
+    let start: number | null = null;
+    await waitFor(
+      `call ${this.callId}'s getStats framesDecoded to rise by ${frames}`,
+      async () => {
+        const now = await this.framesDecoded();
+        if (now === null) return undefined;
+        start ??= now;
+        return now >= start + frames ? true : undefined;
+      },
+      { timeoutMs, intervalMs: 250 },
+    );
+  }
+
   /** The size of the remote video as decoded here (their camera, or their screen). */
   async remoteVideoSize(): Promise<{ width: number; height: number }> {
     return this.page.evaluate(() => {
