@@ -3,12 +3,14 @@
 // in his popup, and each call tab (call.html#<callId>, opened by its host) shows the
 // other's video moving. Mute and camera state cross over; sharing the screen replaces the
 // outgoing video without a new negotiation; hanging up ends both pages and frees the
-// devices. A declined call and a call to a contact who is offline end with a reason.
+// devices. Chat and files go on during a call. A declined call and a call to a contact
+// who is offline end with a reason.
 import { describe, expect, it } from 'vitest';
 import { CallPage, storedCall, waitForCall } from '../support/call-page.ts';
 import { becomeContacts } from '../support/contact-flows.ts';
 import { requestHost, storedContact } from '../support/host-requests.ts';
 import { waitForText } from '../support/locators.ts';
+import { TransferCards } from '../support/transfers.ts';
 import { twoUserSuite } from '../support/two-user-suite.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -100,6 +102,36 @@ describe('calls', () => {
     });
     await bobCall.waitForRemoteShape('camera');
     await bobCall.waitForRemoteVideoMoving();
+  });
+
+  it('chat and a file go on during the call, and the call with them', async () => {
+    const { alice, bob } = suite;
+    const text = `during the call ${Date.now()}`;
+    await alice.popup.openConversation(bob.id);
+    await bob.popup.openConversation(alice.id);
+    await alice.popup.conversation(bob.id).send(text);
+    await bob.popup.conversation(alice.id).waitForMessage(text, 'in');
+
+    const sent = new TransferCards(alice.popup.page);
+    const received = new TransferCards(bob.popup.page);
+    const before = await received.ids();
+    const bytes = Buffer.from(Array.from({ length: 3 * 1024 * 1024 }, (_, i) => (i * 31) & 0xff));
+    await sent.attach([
+      { name: 'during-the-call.bin', mimeType: 'application/octet-stream', buffer: bytes },
+    ]);
+    const id = await received.waitForNew(before, 'in');
+    await received.accept(id);
+    await Promise.all([
+      sent.waitForState(id, ['complete']),
+      received.waitForState(id, ['complete']),
+    ]);
+
+    // The call did not notice.
+    await Promise.all([aliceCall.waitForState('active'), bobCall.waitForState('active')]);
+    await Promise.all([
+      aliceCall.waitForFramesDecodedRising(),
+      bobCall.waitForFramesDecodedRising(),
+    ]);
   });
 
   it('hanging up ends both pages and stops every track', async () => {
