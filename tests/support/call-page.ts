@@ -27,6 +27,8 @@ export class CallPage {
   readonly cameraSelect: Locator;
   readonly micSelect: Locator;
   readonly error: Locator;
+  /** A note that does not stop the call (a camera that failed, a cancelled screen share). */
+  readonly notice: Locator;
   readonly endedReason: Locator;
 
   private constructor(page: Page, callId: string) {
@@ -45,6 +47,7 @@ export class CallPage {
     this.cameraSelect = id('call-camera-select');
     this.micSelect = id('call-mic-select');
     this.error = id('call-error');
+    this.notice = id('call-notice');
     this.endedReason = id('call-ended-reason');
   }
 

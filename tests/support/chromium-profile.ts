@@ -27,6 +27,8 @@ export interface ChromiumLauncher {
   executablePath: string;
   /** Added to the environment the browser starts with. */
   env?: Record<string, string>;
+  /** Added after the usual flags (chromium-args.ts); where a switch repeats, Chromium reads the last. */
+  args?: string[];
 }
 
 export class ChromiumProfile {
@@ -141,7 +143,7 @@ export class ChromiumProfile {
       headless: true,
       // Playwright turns extensions off by default; Parley is the one we load.
       ignoreDefaultArgs: ['--disable-extensions'],
-      args: chromiumArgs(this.extensionDir),
+      args: [...chromiumArgs(this.extensionDir), ...(this.#launcher.args ?? [])],
       viewport: { width: 1024, height: 768 },
     });
     this.#context = context;
