@@ -9,7 +9,7 @@ import {
   type PacketTotals,
 } from './call-quality.ts';
 import { isCallSignal } from './call-signal-check.ts';
-import { endReasonText } from './call-text.ts';
+import { endReasonText } from './call-page-text.ts';
 import type { CallEndReason, CallMedia, CallSignal, CallState, CallSummary } from './call-types.ts';
 import { listDevices, type DeviceOption } from './device-list.ts';
 import { errorName, getLocalMedia, MicrophoneUnavailableError } from './local-media.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CallSummary } from '../lib/call/call-types.ts';
-import { callNote, cannotCall, endedCallsWith, formatDuration, ringingIn } from './call-text.ts';
+import { callNote, cannotCall, endedCallsWith, formatDuration, ringingIn } from './call-note.ts';
 
 const call = (change: Partial<CallSummary>): CallSummary => ({
   callId: 'c1',

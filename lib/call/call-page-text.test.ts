@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { callStatusText, endReasonText, formatCallDuration } from './call-text.ts';
+import { callStatusText, endReasonText, formatCallDuration } from './call-page-text.ts';
 
 describe('formatCallDuration', () => {
   it.each([
