@@ -37,7 +37,7 @@ export interface CallMedia {
  * - `unanswered`: nobody answered in time (a missed call on the callee's side).
  * - `offline`: the contact could not be reached to ring.
  * - `busy`: the callee is in another call.
- * - `lost`: the other side vanished (no signal for 10 s, or its connection closed).
+ * - `lost`: the other side vanished (no frame for 7 s, or its connection closed).
  * - `failed`: media or negotiation failed.
  */
 export type CallEndReason =

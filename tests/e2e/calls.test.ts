@@ -154,8 +154,8 @@ describe('calls', () => {
       },
       { timeoutMs: 20_000 },
     );
-    // 10 s of silence, checked every 2 s.
-    expect(Date.now() - killedAt).toBeLessThan(13_000);
+    // Issue #5: within 10 s (7 s of silence, checked at each 2 s ping).
+    expect(Date.now() - killedAt).toBeLessThan(10_000);
     expect(ended.endReason).toBe('lost');
     const note = alice.popup.page.locator(`[data-testid="call-note"][data-call-id="${callId}"]`);
     await note.waitFor();
