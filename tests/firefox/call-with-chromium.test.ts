@@ -1,9 +1,11 @@
 // A video call (issue #5) between a Chromium user and a Firefox ESR user, each with their
 // browser's fake camera and microphone: Alice's Chromium calls Carol's Firefox, Carol
-// accepts in her popup, and each call tab shows the other's video moving; mute crosses
-// over and hanging up ends both. Then Carol's Firefox calls Alice. Here Firefox's call tab
-// (opened by its background page with tabs.create), its getUserMedia, its
-// RTCPeerConnection and its getStats meet Chromium's, which no Chromium-only test does.
+// accepts in her popup, and each call tab shows the other's video moving; mute and camera
+// state cross over, a screen share Firefox cannot start keeps the camera, and hanging up
+// ends both. Then Carol's Firefox calls Alice; last, Carol closes her call tab mid-call.
+// Here Firefox's call tab (opened by its background page with tabs.create), its
+// getUserMedia, its RTCPeerConnection and its getStats meet Chromium's, which no
+// Chromium-only test does.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CallPage, storedCall, waitForCall } from '../support/call-page.ts';
 import { ChromiumProfile } from '../support/chromium-profile.ts';
@@ -58,7 +60,7 @@ describe('a call between Firefox and Chromium', () => {
     await server?.stop();
   });
 
-  it('Chromium calls Firefox; Firefox accepts; video moves both ways, mute crosses, hang-up ends both', async () => {
+  it('Chromium calls Firefox; Firefox accepts; video moves both ways, mute and camera cross, hang-up ends both', async () => {
     const { popup, id: aliceId, profile: chromium } = ready(alice, 'Alice');
     const firefox = ready(carolPopup, "Carol's popup");
     const carolHost = extensionPage(firefox.page);
@@ -103,6 +105,43 @@ describe('a call between Firefox and Chromium', () => {
     await waitFor('Carol to see Alice unmuted', async () =>
       (await carolCall.text('call-remote-muted')) === null ? true : undefined,
     );
+
+    // Turning the camera off crosses over too.
+    await carolCall.click('call-camera');
+    await waitForText(
+      aliceCall.remoteCameraOff,
+      new RegExp(`^${carolId}’s camera is off$`),
+      10_000,
+    );
+    await carolCall.click('call-camera');
+    await waitFor('Alice to see Carol’s camera on', async () =>
+      (await aliceCall.remoteCameraOff.count()) === 0 ? true : undefined,
+    );
+    await aliceCall.waitForRemoteVideoMoving();
+
+    // Carol tries to share her screen from Firefox. Headless Firefox has no screen to give
+    // (getDisplayMedia: NotFoundError, fake streams or not): then her page says so and
+    // keeps sending her camera. Should a Firefox give one, Alice must see it move instead.
+    const camera = await carolCall.outgoingVideoTrack();
+    expect(camera?.readyState).toBe('live');
+    await carolCall.click('call-screen');
+    const outcome = await waitFor('Carol’s screen share to start or be refused', async () => {
+      const track = await carolCall.outgoingVideoTrack();
+      if (track && track.id !== camera?.id) return 'shared';
+      return (await carolCall.text('call-notice')) ? 'refused' : undefined;
+    });
+    if (outcome === 'refused') {
+      expect(await carolCall.text('call-notice')).toBe('Your screen could not be shared.');
+      expect(await carolCall.outgoingVideoTrack()).toEqual(camera);
+      await aliceCall.waitForRemoteVideoMoving();
+    } else {
+      await aliceCall.waitForRemoteVideoMoving();
+      await carolCall.click('call-screen'); // "Stop sharing": back to the camera
+      await waitFor('Carol to send her camera again', async () =>
+        (await carolCall.outgoingVideoTrack())?.id === camera?.id ? true : undefined,
+      );
+    }
+    await Promise.all([aliceCall.waitForState('active'), carolCall.waitForState('active')]);
 
     // Carol hangs up in Firefox: both pages end, every track stops.
     await carolCall.click('call-hangup');

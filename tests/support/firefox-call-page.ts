@@ -3,6 +3,7 @@
 // `data-testid` hooks as CallPage (call-page.ts), which is Playwright's and cannot drive
 // Firefox. Firefox's host opens the tab with browser.tabs.create; this finds it by URL.
 import type { Browser, Page } from 'puppeteer-core';
+import type { TrackIdentity } from './call-page.ts';
 import { waitFor } from './wait.ts';
 
 export class FirefoxCallPage {
@@ -164,6 +165,16 @@ export class FirefoxCallPage {
       { timeoutMs, intervalMs: 250 },
     ).catch((error: Error) => {
       throw new Error(`${error.message}; start ${start}, last ${last}`, { cause: error });
+    });
+  }
+
+  /** The video track this page sends, as its local preview shows it. */
+  async outgoingVideoTrack(): Promise<TrackIdentity | null> {
+    return this.page.evaluate(() => {
+      const video = document.querySelector<HTMLVideoElement>('[data-testid="call-local-video"]');
+      const stream = video?.srcObject;
+      const track = stream instanceof MediaStream ? stream.getVideoTracks()[0] : undefined;
+      return track ? { id: track.id, label: track.label, readyState: track.readyState } : null;
     });
   }
 
