@@ -170,7 +170,7 @@ export class FirefoxPopup {
 }
 
 /** Puppeteer's page as requestHost takes it: its types unwrap handles, our arguments are plain. */
-function extensionPage(page: Page): ExtensionPage {
+export function extensionPage(page: Page): ExtensionPage {
   return {
     evaluate: <R, A>(fn: (arg: A) => R | Promise<R>, arg: A) =>
       page.evaluate(fn as (arg: unknown) => R | Promise<R>, arg) as Promise<R>,

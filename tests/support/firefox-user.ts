@@ -154,4 +154,15 @@ const webRtcPrefs: Record<string, unknown> = {
   // resolve. It connects all the same (the other side learns its address from its checks),
   // but real addresses on both sides, as Chromium's flags give, leave less to chance.
   'media.peerconnection.ice.obfuscate_host_addresses': false,
+  // Loopback candidates too, as Chromium's --allow-loopback-in-peer-connection. Chromium
+  // sometimes gathers on loopback alone (its network list not yet complete when a fresh
+  // call tab answers): seen here as one candidate, 127.0.0.1, Chromium's ICE connected
+  // and Firefox's checking for good, since Firefox otherwise ignores loopback.
+  'media.peerconnection.ice.loopback': true,
+  // Firefox's own fake camera and microphone (a test pattern and a tone), without asking,
+  // as Chromium's --use-fake-device-for-media-stream and --use-fake-ui-for-media-stream.
+  'media.navigator.streams.fake': true,
+  'media.navigator.permission.disabled': true,
+  // Play media without a user's gesture (the call page's remote <audio>).
+  'media.autoplay.default': 0,
 };
