@@ -170,6 +170,32 @@ describe('negotiation', () => {
     expect(host.sent('sendCallSignal')).toHaveLength(2);
   });
 
+  it('ends the call as failed when it negotiates but never connects, on either side', async () => {
+    vi.useFakeTimers();
+    for (const direction of ['out', 'in'] as const) {
+      const { host, session, pc, media } = setUp({ direction, state: 'connecting' });
+      await session.start();
+      if (direction === 'in') host.emit({ type: 'call-signal', callId: 'call-1', signal: offer });
+      await vi.advanceTimersByTimeAsync(29_000);
+      expect(host.sent('endCall')).toEqual([]);
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(host.sent('endCall')).toEqual([{ callId: 'call-1', reason: 'failed' }]);
+      expect(session.snapshot.error).toMatch(/could not connect/);
+      expect(media.issued.every((track) => track.readyState === 'ended')).toBe(true);
+      expect(pc().closed).toBe(true);
+    }
+  });
+
+  it('does not end a call that connected in time', async () => {
+    vi.useFakeTimers();
+    const { host, session, pc } = setUp({ direction: 'out', state: 'connecting' });
+    await session.start();
+    await vi.advanceTimersByTimeAsync(5_000);
+    pc().setConnectionState('connected');
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(host.sent('endCall')).toEqual([]);
+  });
+
   it('reports connected once, and ends the call as failed when the connection fails', async () => {
     const { host, session, pc, media } = setUp({ direction: 'out', state: 'connecting' });
     await session.start();

@@ -36,6 +36,8 @@ export interface CallSessionOptions {
   resendOfferMs?: number;
   /** How often connection quality is sampled. */
   statsEveryMs?: number;
+  /** A call that negotiates but never connects ends as failed after this long. */
+  connectTimeoutMs?: number;
 }
 
 /** What the call page shows, replaced (never mutated) on every change. */
@@ -119,6 +121,7 @@ export class CallSession {
   /** Negotiation steps run one at a time, in arrival order. */
   #work: Promise<void> = Promise.resolve();
   #offered = false;
+  #connectDeadlineStarted = false;
   #connectedReported = false;
   #ended = false;
   #packetTotals: PacketTotals | null = null;
@@ -136,6 +139,8 @@ export class CallSession {
       findCallTimeoutMs: options.findCallTimeoutMs ?? 10_000,
       resendOfferMs: options.resendOfferMs ?? 2_000,
       statsEveryMs: options.statsEveryMs ?? 2_000,
+      // Browsers may sit in 'checking' for a long time without ever saying 'failed'.
+      connectTimeoutMs: options.connectTimeoutMs ?? 30_000,
     };
   }
 
@@ -506,6 +511,7 @@ export class CallSession {
       return;
     }
     await pc.setRemoteDescription(offer);
+    this.#startConnectDeadline();
     // Without a camera our video line would be receive-only; keep it open for a screen.
     for (const transceiver of pc.getTransceivers()) {
       if (transceiver.receiver.track.kind === 'video' && transceiver.direction === 'recvonly') {
@@ -549,6 +555,7 @@ export class CallSession {
     if (!pc || this.#offered || this.#ended || summary?.direction !== 'out') return;
     if (summary.state !== 'connecting' && summary.state !== 'active') return;
     this.#offered = true;
+    this.#startConnectDeadline();
     this.#enqueue(async () => {
       const offer = await pc.createOffer();
       await pc.setLocalDescription(offer);
@@ -558,6 +565,25 @@ export class CallSession {
       });
       this.#repeatOfferUntilAnswered(pc);
     });
+  }
+
+  /**
+   * Once negotiation starts, the call must connect within `connectTimeoutMs`: ICE can
+   * stay 'checking' far longer than anyone would wait on a silent screen, without the
+   * browser ever declaring it failed.
+   */
+  #startConnectDeadline(): void {
+    if (this.#connectDeadlineStarted) return;
+    this.#connectDeadlineStarted = true;
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      if (this.#connectedReported || this.#ended) return;
+      logger.warn('call.connect-timeout', { callId: this.callId });
+      this.#fail(
+        'The call could not connect. A firewall may block calls; a TURN server in Settings can help.',
+      );
+    }, this.#options.connectTimeoutMs);
+    this.#timers.add(timer);
   }
 
   /**
