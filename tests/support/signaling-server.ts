@@ -12,6 +12,8 @@ export interface SignalingServerOptions {
   port?: number;
   path?: string;
   key?: string;
+  /** More `PARLEY_*` settings, e.g. an origin allowlist (benchmarks run the private mode). */
+  env?: Readonly<Record<string, string>>;
 }
 
 export class SignalingServer {
@@ -19,6 +21,7 @@ export class SignalingServer {
   readonly port: number;
   readonly path: string;
   readonly key: string;
+  readonly env: Readonly<Record<string, string>>;
   /** Every line the server printed, over all its runs, prefixed with the stream's name. */
   readonly logLines: string[] = [];
   #child: ChildProcess | undefined;
@@ -29,6 +32,7 @@ export class SignalingServer {
     this.port = options.port ?? devServer.port;
     this.path = options.path ?? devServer.path;
     this.key = options.key ?? devServer.key;
+    this.env = options.env ?? {};
   }
 
   /** Starts a server and resolves once its /health answers. */
@@ -50,6 +54,7 @@ export class SignalingServer {
       cwd: repoRoot,
       env: {
         ...process.env,
+        ...this.env,
         PARLEY_HOST: this.host,
         PARLEY_PORT: String(this.port),
         PARLEY_PATH: this.path,
@@ -101,6 +106,11 @@ export class SignalingServer {
   /** Shuts the server down as an operator would. */
   async stop(): Promise<void> {
     await this.#end('SIGTERM', 5_000);
+  }
+
+  /** The running server's process id (to read its memory in /proc); undefined when stopped. */
+  get pid(): number | undefined {
+    return this.#child?.pid;
   }
 
   logText(): string {
