@@ -1,0 +1,105 @@
+// bench:signaling: how many clients Parley's signaling server holds in its private mode
+// (a secret key, an origin allowlist), its memory per 1,000 of them, and how fast it
+// relays an OFFER while holding them all; against a stock `peer` PeerServer with its
+// defaults, in the same run. See bench/README.md.
+//
+//   npm run bench:signaling [-- --clients 20000 --seconds 60 --samples 300 --parley-limit N]
+//
+// Runs only inside the private network namespace (tests/run-in-private-network.ts). The
+// servers take turns, so each has the machine (and this process's descriptors) to itself.
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import { SignalingServer } from '../../tests/support/signaling-server.ts';
+import { Cleanup, deadline } from '../support/cleanup.ts';
+import { openFilesLimit } from '../support/proc-status.ts';
+import { holdAndRelay } from './hold-and-relay.ts';
+import { readOptions } from './options.ts';
+import { signalingReport } from './report.ts';
+import { StockServer } from './stock-server.ts';
+
+/** The origin the clients present: one extension, as an allowlist for friends names it. */
+const ORIGIN = 'chrome-extension://abcdefghijklmnopabcdefghijklmnop';
+/** Parley's default PARLEY_CONCURRENT_LIMIT (signaling/src/config.ts). */
+const PARLEY_DEFAULT_LIMIT = 5000;
+const STOCK_PORT = 9001;
+/**
+ * Descriptors this process keeps for itself besides its clients (stdio, the servers'
+ * pipes, /proc reads): the clients live here too, so its own `ulimit -n` bounds them.
+ */
+const OWN_FD_RESERVE = 128;
+
+const options = readOptions(process.argv.slice(2));
+// Two ramps, two settles and two sets of samples, with room to spare.
+const budget = deadline((2 * options.seconds + 120) * 1000, 'bench:signaling');
+const cleanup = new Cleanup();
+cleanup.onSignals();
+
+async function measure() {
+  const loadBefore = os.loadavg()[0] ?? 0;
+  const fdLimitBench = (await openFilesLimit('self')).soft;
+  const clients = Math.min(options.clients, (fdLimitBench ?? Infinity) - OWN_FD_RESERVE);
+  const bounded = { ...options, clients };
+  const key = `bench-${randomBytes(8).toString('hex')}`;
+  const parleyServer = cleanup.add(
+    "Parley's signaling server",
+    await SignalingServer.start({
+      key,
+      env: {
+        PARLEY_ALLOWED_ORIGINS: ORIGIN,
+        ...(options.parleyLimit && { PARLEY_CONCURRENT_LIMIT: String(options.parleyLimit) }),
+      },
+    }),
+    (s) => s.stop(),
+  );
+  const parleyPid = parleyServer.pid!;
+  const fdLimitParley = (await openFilesLimit(parleyPid)).soft;
+  const parley = await holdAndRelay(
+    'parley',
+    parleyPid,
+    {
+      websocketUrl: `ws://${parleyServer.host}:${parleyServer.port}${parleyServer.path}/peerjs`,
+      key,
+      origin: ORIGIN,
+    },
+    bounded,
+    (swarm) => cleanup.add('the Parley clients', swarm, (s) => s.close()),
+  );
+  await parleyServer.stop();
+
+  const stockServer = cleanup.add(
+    'the stock PeerServer',
+    await StockServer.start(STOCK_PORT),
+    (s) => s.stop(),
+  );
+  const fdLimitStock = (await openFilesLimit(stockServer.pid)).soft;
+  const stock = await holdAndRelay(
+    'stock',
+    stockServer.pid,
+    { websocketUrl: stockServer.websocketUrl, key: 'peerjs', origin: ORIGIN },
+    bounded,
+    (swarm) => cleanup.add('the stock clients', swarm, (s) => s.close()),
+  );
+  await stockServer.stop();
+
+  return signalingReport(parley, stock, {
+    clientsRequested: options.clients,
+    clientsBound: clients,
+    secondsAllowed: options.seconds,
+    parleyConcurrentLimit: options.parleyLimit ?? PARLEY_DEFAULT_LIMIT,
+    fdLimitBench,
+    fdLimitParley,
+    fdLimitStock,
+    loadBefore,
+  });
+}
+
+try {
+  const report = await Promise.race([measure(), budget.promise]);
+  console.log(JSON.stringify(report));
+} catch (error) {
+  console.error(`bench:signaling could not run: ${(error as Error).message}`);
+  process.exitCode = 1;
+} finally {
+  budget.clear();
+  await cleanup.run();
+}
