@@ -1,17 +1,5 @@
 import type { RawData } from 'ws';
 
-/**
- * Largest message a client may send and still get a polite ERROR reply. A PeerJS offer
- * carries one SDP (a few KB, ~20 KB for video with many codecs) plus small metadata.
- */
-export const MAX_MESSAGE_BYTES = 64 * 1024;
-
-/**
- * Hard limit enforced by the WebSocket layer itself: a bigger frame is never buffered, and
- * the connection is closed with 1009 (message too big).
- */
-export const MAX_FRAME_BYTES = 256 * 1024;
-
 /** Longest peer ID accepted as a destination; PeerJS IDs are short tokens or UUIDs. */
 const MAX_PEER_ID_LENGTH = 256;
 
@@ -62,10 +50,9 @@ const VALIDATORS: Readonly<Record<ClientMessageType, Validator>> = {
  */
 export function decodeClientMessage(data: RawData, isBinary: boolean): DecodeResult {
   if (isBinary) return fail('binary frames are not supported');
+  // Size needs no check here: ws refuses a message over PARLEY_MAX_MESSAGE_BYTES before
+  // buffering it (its maxPayload), so nothing bigger ever arrives.
   const text = rawToBuffer(data);
-  if (text.byteLength > MAX_MESSAGE_BYTES) {
-    return fail(`message is ${text.byteLength} bytes; the limit is ${MAX_MESSAGE_BYTES}`);
-  }
 
   let parsed: unknown;
   try {

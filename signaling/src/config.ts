@@ -28,6 +28,14 @@ export interface SignalingConfig {
   readonly expireTimeoutMs: number;
   readonly proxied: TrustProxy;
   readonly logLevel: LogLevel;
+  /** New WebSocket connections one client address may open per minute (also the burst). */
+  readonly connectionsPerMinute: number;
+  /** Messages one connection may send per second on average… */
+  readonly messagesPerSecond: number;
+  /** …and at once, e.g. the ICE candidates gathered right after an offer. */
+  readonly messageBurst: number;
+  /** Largest WebSocket message; a bigger one closes the connection unread (1009). */
+  readonly maxMessageBytes: number;
 }
 
 export const DEFAULT_KEY = 'parley';
@@ -47,6 +55,15 @@ export const DEFAULTS = {
   expireTimeoutMs: 5_000,
   proxied: false,
   logLevel: 'info',
+  // A browser opens one connection per session and reconnects after a network change, so a
+  // minute's worth lets a household behind one NAT restart together without a refusal.
+  connectionsPerMinute: 60,
+  // PeerJS sends a heartbeat every 5 s; a call setup sends an offer and a few dozen ICE
+  // candidates at once. Far above both, far below what a flood needs.
+  messagesPerSecond: 20,
+  messageBurst: 100,
+  // One SDP with many codecs and candidates is ~20 KB; 64 KiB leaves room and no more.
+  maxMessageBytes: 64 * 1024,
 } as const satisfies Omit<SignalingConfig, 'tls'>;
 
 /** Thrown when the environment holds bad values; the message lists every one of them. */
@@ -116,6 +133,27 @@ export function loadConfig(env: Env): SignalingConfig {
   const aliveTimeoutMs = integer('PARLEY_ALIVE_TIMEOUT_MS', DEFAULTS.aliveTimeoutMs, 1000, 36e5);
   const expireTimeoutMs = integer('PARLEY_EXPIRE_TIMEOUT_MS', DEFAULTS.expireTimeoutMs, 1, 36e5);
 
+  const connectionsPerMinute = integer(
+    'PARLEY_CONNECTIONS_PER_MINUTE',
+    DEFAULTS.connectionsPerMinute,
+    1,
+    1e6,
+  );
+  const messagesPerSecond = integer(
+    'PARLEY_MESSAGES_PER_SECOND',
+    DEFAULTS.messagesPerSecond,
+    1,
+    1e6,
+  );
+  const messageBurst = integer('PARLEY_MESSAGE_BURST', DEFAULTS.messageBurst, 1, 1e6);
+  // Below 4 KiB not even a small SDP fits; above 16 MiB a few clients could exhaust memory.
+  const maxMessageBytes = integer(
+    'PARLEY_MAX_MESSAGE_BYTES',
+    DEFAULTS.maxMessageBytes,
+    4096,
+    16 * 1024 * 1024,
+  );
+
   let proxied: TrustProxy = DEFAULTS.proxied;
   const rawProxied = read('PARLEY_PROXIED');
   if (rawProxied !== undefined) {
@@ -142,6 +180,10 @@ export function loadConfig(env: Env): SignalingConfig {
     expireTimeoutMs,
     proxied,
     logLevel,
+    connectionsPerMinute,
+    messagesPerSecond,
+    messageBurst,
+    maxMessageBytes,
   });
 }
 

@@ -3,10 +3,11 @@ import { isIP, type AddressInfo } from 'node:net';
 import express from 'express';
 import { ExpressPeerServer } from 'peer';
 import { WebSocket, WebSocketServer } from 'ws';
-import { errorFrame, MAX_FRAME_BYTES } from './client-message.ts';
+import { createAddressRateLimit } from './address-rate-limit.ts';
+import { errorFrame } from './client-message.ts';
 import { DEFAULT_KEY, type SignalingConfig } from './config.ts';
 import { closeGracefully } from './graceful-close.ts';
-import { createGuardedSocketClass } from './guarded-socket.ts';
+import { createGuardedSocketClass, POLICY_VIOLATION } from './guarded-socket.ts';
 import { readHandshakeQuery, refusalReason } from './handshake.ts';
 import { healthRoute } from './health.ts';
 import { createHttpServer, listen } from './http-server.ts';
@@ -15,6 +16,12 @@ import { createOriginCheck } from './origin-policy.ts';
 import { watchPeers } from './peer-events.ts';
 import { clientAddress } from './proxy-trust.ts';
 import { openUpgradeGate } from './upgrade-gate.ts';
+
+/**
+ * Client addresses whose connection rate is remembered at once. An entry is a few hundred
+ * bytes, so this caps the limiter near a few MB however many addresses a flood rotates.
+ */
+const MAX_TRACKED_ADDRESSES = 10_000;
 
 export interface RunningServer {
   /** The port actually bound; differs from the configured one when that was 0. */
@@ -54,14 +61,34 @@ export async function startSignalingServer(
   const remoteOf = (req: IncomingMessage) => clientAddress(req, app.get('trust proxy fn'));
   const server = await createHttpServer(app, config.tls);
 
+  const remotes = new WeakMap<WebSocket, string | undefined>();
   const sockets = new WebSocketServer({
     noServer: true, // upgrades arrive through openUpgradeGate below
-    maxPayload: MAX_FRAME_BYTES,
+    // ws stops reading a bigger message at its header, closes with 1009 and emits 'error'.
+    maxPayload: config.maxMessageBytes,
     perMessageDeflate: false, // no decompression bombs, and SDP is small anyway
-    WebSocket: createGuardedSocketClass((socket, reason, bytes) => {
-      socket.send(errorFrame(`Invalid message: ${reason}`));
-      logger.warn('malformed-frame', { peer: peerIds.get(socket), reason, bytes });
+    WebSocket: createGuardedSocketClass({
+      messagesPerSecond: config.messagesPerSecond,
+      messageBurst: config.messageBurst,
+      onInvalid: (socket, reason, bytes) => {
+        socket.send(errorFrame(`Invalid message: ${reason}`));
+        logger.warn('malformed-frame', { peer: peerIds.get(socket), reason, bytes });
+      },
+      onFlood: (socket) => {
+        socket.send(errorFrame('Too many messages; disconnecting'));
+        socket.close(POLICY_VIOLATION, 'too many messages');
+        logger.warn('message-flood', {
+          peer: peerIds.get(socket),
+          remote: remotes.get(socket),
+          messagesPerSecond: config.messagesPerSecond,
+        });
+      },
     }),
+  });
+  const connectionRate = createAddressRateLimit({
+    ratePerSecond: config.connectionsPerMinute / 60,
+    burst: config.connectionsPerMinute,
+    maxAddresses: MAX_TRACKED_ADDRESSES,
   });
 
   let websocketPath: string | undefined;
@@ -97,6 +124,15 @@ export async function startSignalingServer(
 
   // Runs after PeerServer's own 'connection' listener, so a refused socket is already closing.
   sockets.on('connection', (socket: WebSocket, req: IncomingMessage) => {
+    remotes.set(socket, remoteOf(req));
+    socket.on('error', (error: Error & { code?: string }) => {
+      if (error.code !== 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') return;
+      logger.warn('oversized-message', {
+        peer: peerIds.get(socket),
+        remote: remotes.get(socket),
+        maxMessageBytes: config.maxMessageBytes,
+      });
+    });
     const query = readHandshakeQuery(req.url);
     if (socket.readyState === WebSocket.OPEN && query.id) {
       peerIds.set(socket, query.id);
@@ -112,6 +148,8 @@ export async function startSignalingServer(
   const gate = openUpgradeGate(server, sockets, {
     path: websocketPath,
     isAllowedOrigin,
+    // Unknown addresses share one bucket: they are rare (a closed socket) and suspicious.
+    takeConnection: (req) => connectionRate.take(remoteOf(req) ?? 'unknown'),
     onRefused: (req, reason) => {
       const fields = { reason, origin: req.headers.origin, remote: remoteOf(req) };
       if (reason === 'unknown-path') logger.debug('upgrade-refused', fields);
@@ -131,6 +169,10 @@ export async function startSignalingServer(
     tls: config.tls !== null,
     allowedOrigins: config.allowedOrigins,
     concurrentLimit: config.concurrentLimit,
+    connectionsPerMinute: config.connectionsPerMinute,
+    messagesPerSecond: config.messagesPerSecond,
+    messageBurst: config.messageBurst,
+    maxMessageBytes: config.maxMessageBytes,
   });
   if (config.key === DEFAULT_KEY) {
     logger.warn('default-key', {

@@ -2,12 +2,14 @@ import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocketServer } from 'ws';
 
-export type UpgradeRefusal = 'unknown-path' | 'origin' | 'shutting-down';
+export type UpgradeRefusal = 'unknown-path' | 'rate-limited' | 'origin' | 'shutting-down';
 
 export interface UpgradeGateOptions {
   /** The one path WebSockets are served on, e.g. `/parley/peerjs`. */
   readonly path: string;
   readonly isAllowedOrigin: (origin: string | undefined) => boolean;
+  /** Counts one connection attempt from the request's client; false means too many. */
+  readonly takeConnection: (req: IncomingMessage) => boolean;
   readonly onRefused: (req: IncomingMessage, reason: UpgradeRefusal) => void;
 }
 
@@ -18,20 +20,22 @@ export interface UpgradeGate {
 
 const REFUSAL_STATUS: Readonly<Record<UpgradeRefusal, number>> = {
   'unknown-path': 404,
+  'rate-limited': 429,
   origin: 403,
   'shutting-down': 503,
 };
 
 /**
  * Decides, before any WebSocket exists, whether an HTTP upgrade may become one: right path,
- * allowed Origin, server not stopping. Refusals are plain HTTP errors (403 for a foreign
+ * client under its connection rate, allowed Origin, server not stopping. The rate counts
+ * refused origins too, so retrying with forged ones does not escape it. Refusals are plain HTTP errors (403 for a foreign
  * origin), which browsers report as a failed connection. Accepted upgrades are handed to
  * `sockets`, which then emits 'connection' as if it owned the HTTP server.
  */
 export function openUpgradeGate(
   server: Server,
   sockets: WebSocketServer,
-  { path, isAllowedOrigin, onRefused }: UpgradeGateOptions,
+  { path, isAllowedOrigin, takeConnection, onRefused }: UpgradeGateOptions,
 ): UpgradeGate {
   let closed = false;
 
@@ -52,6 +56,7 @@ export function openUpgradeGate(
     socket.on('error', onError);
     if (closed) return refuse(req, socket, 'shutting-down');
     if (pathnameOf(req) !== path) return refuse(req, socket, 'unknown-path');
+    if (!takeConnection(req)) return refuse(req, socket, 'rate-limited');
     if (!isAllowedOrigin(req.headers.origin)) return refuse(req, socket, 'origin');
     socket.off('error', onError); // ws installs its own handler from here on
     sockets.handleUpgrade(req, socket, head, (ws) => sockets.emit('connection', ws, req));

@@ -26,6 +26,10 @@ describe('loadConfig', () => {
       expireTimeoutMs: 5000,
       proxied: false,
       logLevel: 'info',
+      connectionsPerMinute: 60,
+      messagesPerSecond: 20,
+      messageBurst: 100,
+      maxMessageBytes: 65_536,
     });
   });
 
@@ -50,6 +54,10 @@ describe('loadConfig', () => {
       PARLEY_EXPIRE_TIMEOUT_MS: '2000',
       PARLEY_PROXIED: 'true',
       PARLEY_LOG_LEVEL: 'debug',
+      PARLEY_CONNECTIONS_PER_MINUTE: '10',
+      PARLEY_MESSAGES_PER_SECOND: '5',
+      PARLEY_MESSAGE_BURST: '30',
+      PARLEY_MAX_MESSAGE_BYTES: '32768',
     });
     expect(config).toEqual({
       host: '127.0.0.1',
@@ -63,6 +71,10 @@ describe('loadConfig', () => {
       expireTimeoutMs: 2000,
       proxied: true,
       logLevel: 'debug',
+      connectionsPerMinute: 10,
+      messagesPerSecond: 5,
+      messageBurst: 30,
+      maxMessageBytes: 32_768,
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.allowedOrigins)).toBe(true);
@@ -114,6 +126,11 @@ describe('loadConfig', () => {
     ['PARLEY_PROXIED', 'yes'],
     ['PARLEY_PROXIED', '10.0.0.0/33'],
     ['PARLEY_LOG_LEVEL', 'verbose'],
+    ['PARLEY_CONNECTIONS_PER_MINUTE', '0'],
+    ['PARLEY_MESSAGES_PER_SECOND', 'many'],
+    ['PARLEY_MESSAGE_BURST', '0'],
+    ['PARLEY_MAX_MESSAGE_BYTES', '1024'],
+    ['PARLEY_MAX_MESSAGE_BYTES', '64k'],
   ])('rejects %s=%j, naming the variable', (name, value) => {
     const problems = problemsOf({ [name]: value });
     expect(problems).toHaveLength(1);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { MAX_FRAME_BYTES, MAX_MESSAGE_BYTES } from '../src/client-message.ts';
+import { DEFAULTS } from '../src/config.ts';
 import { cleanUp, startTestServer } from './support/harness.ts';
 
 afterEach(cleanUp);
@@ -19,10 +19,6 @@ const MALFORMED: ReadonlyArray<readonly [name: string, frame: string]> = [
   ['an OFFER without payload', '{"type":"OFFER","dst":"bystander"}'],
   ['a string payload', '{"type":"CANDIDATE","dst":"bystander","payload":"x"}'],
   ['a LEAVE without dst', '{"type":"LEAVE"}'],
-  [
-    'a message over the size limit',
-    JSON.stringify({ ...VALID_OFFER, payload: { sdp: 'a'.repeat(MAX_MESSAGE_BYTES) } }),
-  ],
 ];
 
 describe('malformed frames', () => {
@@ -72,13 +68,20 @@ describe('malformed frames', () => {
     expect(events('malformed-frame')).toEqual([]);
   });
 
-  it('closes with 1009 on a frame over the hard limit, and only that connection', async () => {
-    const { server, join } = await startTestServer();
+  it('closes with 1009 on a message over the size limit, and only that connection', async () => {
+    const { server, join, events } = await startTestServer();
     const sender = await join('sender');
     const bystander = await join('bystander');
 
-    sender.send('x'.repeat(MAX_FRAME_BYTES + 1));
+    // Exactly the limit is still read (and, not being JSON, answered with an ERROR).
+    sender.send('x'.repeat(DEFAULTS.maxMessageBytes));
+    expect(await sender.next()).toMatchObject({ type: 'ERROR' });
+    sender.send(
+      JSON.stringify({ ...VALID_OFFER, payload: { sdp: 'a'.repeat(DEFAULTS.maxMessageBytes) } }),
+    );
     expect((await sender.closed).code).toBe(1009);
+    expect(await bystander.drain(50)).toEqual([]);
+    expect(events('oversized-message')).toMatchObject([{ peer: 'sender', level: 'warn' }]);
 
     const other = await join('other');
     other.send({ type: 'OFFER', dst: 'bystander', payload: {} });

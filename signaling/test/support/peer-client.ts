@@ -97,6 +97,8 @@ export interface ConnectOptions {
   readonly id?: string;
   readonly token?: string;
   readonly origin?: string;
+  /** Extra handshake headers, e.g. X-Forwarded-For to pose as another address. */
+  readonly headers?: Record<string, string>;
   /** Certificate to trust, for servers with a self-signed one. */
   readonly ca?: Buffer;
 }
@@ -113,6 +115,7 @@ export function openPeerClient(websocketUrl: string, options: ConnectOptions): P
   const socket = new WebSocket(query ? `${websocketUrl}?${query}` : websocketUrl, {
     ...(options.origin === undefined ? {} : { origin: options.origin }),
     ...(options.ca === undefined ? {} : { ca: options.ca }),
+    ...(options.headers === undefined ? {} : { headers: options.headers }),
   });
   const client = new PeerClient(socket);
   return new Promise((resolve, reject) => {
