@@ -2,15 +2,13 @@
 // controls. The host opens it; this finds it in the browser by its URL.
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import type { CallSummary } from '../../lib/call/call-types.ts';
+import {
+  readAllTracksStopped,
+  readOutgoingVideoTrack,
+  type TrackIdentity,
+} from './call-page-readers.ts';
 import { requestHost, type ExtensionPage } from './host-requests.ts';
 import { waitFor } from './wait.ts';
-
-/** A video track as the page holds it: enough to tell one from another. */
-export interface TrackIdentity {
-  id: string;
-  label: string;
-  readyState: string;
-}
 
 export class CallPage {
   readonly page: Page;
@@ -165,30 +163,14 @@ export class CallPage {
     });
   }
 
-  /**
-   * The video track this page sends. The local preview shows exactly the track on the
-   * video sender (camera, or the screen while sharing), so reading it reads the sender.
-   */
+  /** The video track this page sends, as its local preview shows it (see the reader). */
   async outgoingVideoTrack(): Promise<TrackIdentity | null> {
-    return this.page.evaluate(() => {
-      const video = document.querySelector<HTMLVideoElement>('[data-testid="call-local-video"]');
-      const stream = video?.srcObject;
-      const track = stream instanceof MediaStream ? stream.getVideoTracks()[0] : undefined;
-      return track ? { id: track.id, label: track.label, readyState: track.readyState } : null;
-    });
+    return this.page.evaluate(readOutgoingVideoTrack);
   }
 
-  /** Whether every track the page's videos hold has stopped (camera light off). */
+  /** Whether every track the page's videos and audio hold has stopped (camera light off). */
   async allTracksStopped(): Promise<boolean> {
-    return this.page.evaluate(() =>
-      [...document.querySelectorAll<HTMLMediaElement>('video, audio')].every((element) => {
-        const stream = element.srcObject;
-        return (
-          !(stream instanceof MediaStream) ||
-          stream.getTracks().every((track) => track.readyState === 'ended')
-        );
-      }),
-    );
+    return this.page.evaluate(readAllTracksStopped);
   }
 
   async close(): Promise<void> {

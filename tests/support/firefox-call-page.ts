@@ -3,7 +3,11 @@
 // `data-testid` hooks as CallPage (call-page.ts), which is Playwright's and cannot drive
 // Firefox. Firefox's host opens the tab with browser.tabs.create; this finds it by URL.
 import type { Browser, Page } from 'puppeteer-core';
-import type { TrackIdentity } from './call-page.ts';
+import {
+  readAllTracksStopped,
+  readOutgoingVideoTrack,
+  type TrackIdentity,
+} from './call-page-readers.ts';
 import { waitFor } from './wait.ts';
 
 export class FirefoxCallPage {
@@ -168,27 +172,14 @@ export class FirefoxCallPage {
     });
   }
 
-  /** The video track this page sends, as its local preview shows it. */
+  /** The video track this page sends, as its local preview shows it (see the reader). */
   async outgoingVideoTrack(): Promise<TrackIdentity | null> {
-    return this.page.evaluate(() => {
-      const video = document.querySelector<HTMLVideoElement>('[data-testid="call-local-video"]');
-      const stream = video?.srcObject;
-      const track = stream instanceof MediaStream ? stream.getVideoTracks()[0] : undefined;
-      return track ? { id: track.id, label: track.label, readyState: track.readyState } : null;
-    });
+    return this.page.evaluate(readOutgoingVideoTrack);
   }
 
-  /** Whether every track the page's videos and audio hold has stopped. */
+  /** Whether every track the page's videos and audio hold has stopped (camera light off). */
   async allTracksStopped(): Promise<boolean> {
-    return this.page.evaluate(() =>
-      [...document.querySelectorAll<HTMLMediaElement>('video, audio')].every((element) => {
-        const stream = element.srcObject;
-        return (
-          !(stream instanceof MediaStream) ||
-          stream.getTracks().every((track) => track.readyState === 'ended')
-        );
-      }),
-    );
+    return this.page.evaluate(readAllTracksStopped);
   }
 
   async close(): Promise<void> {
