@@ -17,6 +17,7 @@ import { requestHost } from '../support/host-requests.ts';
 import { waitForText } from '../support/locators.ts';
 import { bringOnline, type OnlineUser } from '../support/online-user.ts';
 import { ready } from '../support/one-user-suite.ts';
+import { becomeContactsAcrossBrowsers } from '../support/cross-browser-contacts.ts';
 import { SignalingServer } from '../support/signaling-server.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -44,15 +45,11 @@ describe('a call between Firefox and Chromium', () => {
       }),
     ]);
 
-    const { popup, id: aliceId } = ready(alice, 'Alice');
-    const firefox = ready(carolPopup, "Carol's popup");
-    await firefox.addContact(aliceId);
-    await popup.contacts.waitFor(carolId, { status: 'incoming' }, 15_000);
-    await popup.contacts.accept(carolId);
-    await Promise.all([
-      popup.contacts.waitFor(carolId, { status: 'accepted', online: true }, 15_000),
-      firefox.waitForContact(aliceId, { status: 'accepted', online: true }),
-    ]);
+    await becomeContactsAcrossBrowsers(
+      ready(alice, 'Alice'),
+      ready(carolPopup, "Carol's popup"),
+      carolId,
+    );
   });
 
   afterAll(async () => {

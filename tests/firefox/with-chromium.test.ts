@@ -12,6 +12,7 @@ import { FirefoxPopup } from '../support/firefox-popup.ts';
 import { FirefoxUser } from '../support/firefox-user.ts';
 import { bringOnline, type OnlineUser } from '../support/online-user.ts';
 import { ready } from '../support/one-user-suite.ts';
+import { becomeContactsAcrossBrowsers } from '../support/cross-browser-contacts.ts';
 import { SignalingServer } from '../support/signaling-server.ts';
 import {
   savedDownload,
@@ -59,15 +60,13 @@ describe('Firefox with Chromium', () => {
     ]);
 
     // Carol's Firefox asks and opens the link; Alice's Chromium accepts.
+    await becomeContactsAcrossBrowsers(
+      ready(alice, 'Alice'),
+      ready(carolPopup, "Carol's popup"),
+      carolId,
+    );
     const { popup, id: aliceId } = ready(alice, 'Alice');
     const firefox = ready(carolPopup, "Carol's popup");
-    await firefox.addContact(aliceId);
-    await popup.contacts.waitFor(carolId, { status: 'incoming' }, 15_000);
-    await popup.contacts.accept(carolId);
-    await Promise.all([
-      popup.contacts.waitFor(carolId, { status: 'accepted', online: true }, 15_000),
-      firefox.waitForContact(aliceId, { status: 'accepted', online: true }),
-    ]);
     await popup.openConversation(carolId);
     await firefox.openConversation(aliceId);
   });
