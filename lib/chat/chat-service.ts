@@ -97,7 +97,7 @@ export class ChatService {
   }
 
   /** Contacts with what chat knows of them (the host adds the transfer settings). */
-  summaries(): Omit<ContactSummary, 'autoAcceptBytes'>[] {
+  summaries(): Omit<ContactSummary, 'autoAcceptBytes' | 'alarm' | 'safetyNumber'>[] {
     const { transport } = this.#options;
     const rank = { incoming: 0, accepted: 1, outgoing: 1, blocked: 2 } as const;
     return [...this.#contacts.values()]
@@ -151,6 +151,8 @@ export class ChatService {
         status,
         addedAt: existing?.addedAt ?? Date.now(),
         publicKey: existing?.publicKey ?? null,
+        verified: existing?.verified ?? false,
+        pendingKey: existing?.pendingKey ?? null,
       });
       // A link may already be open (they connected to us); otherwise linkOpened will ask.
       this.#sendFrame(peerId, status === 'accepted' ? this.#acceptFrame() : this.#requestFrame());
@@ -289,6 +291,10 @@ export class ChatService {
     const status = contact?.status;
     if (status === 'blocked') return;
     switch (message.type) {
+      case 'identity':
+        // The handshake is the link's (ContactLinks); a second one on an open link is noise.
+        logger.warn('wire-frame-ignored', { peerId, type: message.type, reason: 'handshake over' });
+        return;
       case 'contact-request':
         if (!contact || status === 'incoming') {
           await this.#saveContact({
@@ -298,6 +304,8 @@ export class ChatService {
             status: 'incoming',
             addedAt: contact?.addedAt ?? Date.now(),
             publicKey: contact?.publicKey ?? null,
+            verified: contact?.verified ?? false,
+            pendingKey: contact?.pendingKey ?? null,
           });
           if (!contact) logger.info('contact-request-received', { peerId });
         } else {

@@ -33,6 +33,8 @@ function contact(peerId: string, overrides: Partial<Contact> = {}): Contact {
     status: 'accepted',
     addedAt: NOW,
     publicKey: null,
+    verified: false,
+    pendingKey: null,
     ...overrides,
   };
 }

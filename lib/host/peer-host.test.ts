@@ -1,3 +1,4 @@
+import { createIdentityKeys, type IdentityKeys } from '../identity/identity-keys.ts';
 import type { Peer } from 'peerjs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { HostState } from '../protocol/host-state.ts';
@@ -33,6 +34,7 @@ let transferStore: TransferStore;
 let callStore: CallStore;
 let platformRequests: Parameters<HostPlatform['request']>[0][];
 let databaseCount = 0;
+let keys: IdentityKeys;
 
 const lastPeer = (): FakePeer => {
   const peer = peers.at(-1);
@@ -53,6 +55,7 @@ beforeEach(async () => {
   callStore = await CallStore.open(`peer-host-calls-test-${databaseCount}`);
   host = new PeerHost({
     identity,
+    identityKeys: (keys = await createIdentityKeys()),
     settings,
     preferences: DEFAULT_PREFERENCES,
     chatStore,
@@ -80,9 +83,11 @@ afterEach(() => {
 });
 
 describe('PeerHost', () => {
-  it('getState tells the views the peer ID, the connection and the settings', async () => {
+  it('getState tells the views the peer ID, the identity key, the connection and the settings', async () => {
     expect(await host.handlers.getState(undefined)).toEqual({
       peerId: identity.peerId,
+      identityKey: keys.publicKey,
+      verificationCode: `parley-verify:1:${identity.peerId}:${keys.publicKey}`,
       connection: { phase: 'connecting', server: 'wss://peer.example.org:443/' },
       settings,
       preferences: DEFAULT_PREFERENCES,

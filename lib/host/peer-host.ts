@@ -22,6 +22,8 @@ import type {
 } from '../protocol/host-state.ts';
 import type { Settings } from '../settings/settings.ts';
 import { validateSettings } from '../settings/validate-settings.ts';
+import type { IdentityKeys } from '../identity/identity-keys.ts';
+import { verificationCode } from '../identity/safety-number.ts';
 import { normalizePeerId, type PeerIdentity } from './peer-identity.ts';
 import { probePeer } from './presence-probe.ts';
 import { SignalingSession, type CreatePeer } from './signaling-session.ts';
@@ -33,6 +35,8 @@ import type { TransferSummary } from '../transfer/transfer-summary.ts';
 
 export interface PeerHostOptions {
   identity: PeerIdentity;
+  /** This installation's identity keys (lib/identity): the handshake signs with them. */
+  identityKeys: IdentityKeys;
   settings: Settings;
   preferences: Preferences;
   createPeer: CreatePeer;
@@ -175,12 +179,19 @@ export class PeerHost {
   get state(): HostState {
     return {
       peerId: this.#identity.peerId,
+      identityKey: this.#options.identityKeys.publicKey,
+      verificationCode: verificationCode(
+        this.#identity.peerId,
+        this.#options.identityKeys.publicKey,
+      ),
       connection: this.#connection,
       settings: this.#settings,
       preferences: this.#preferences,
       contacts: this.#chat.summaries().map((contact) => ({
         ...contact,
         autoAcceptBytes: this.#transfers.autoAcceptLimit(contact.peerId),
+        alarm: null,
+        safetyNumber: null,
       })),
       unreadTotal: this.#chat.unreadTotal,
       transfers: this.#transfers.summaries(),
@@ -247,6 +258,9 @@ export class PeerHost {
     blockContact: ({ peerId }) =>
       this.#thenForgetTransfers(peerId, this.#chat.blockContact(peerId)),
     unblockContact: ({ peerId }) => this.#chat.unblockContact(peerId),
+    acceptContactKey: () => ({ ok: false, error: 'Not built yet.' }),
+    setContactVerified: () => ({ ok: false, error: 'Not built yet.' }),
+    verifyContactCode: () => ({ ok: false, error: 'Not built yet.' }),
     sendMessage: ({ peerId, text }) => this.#chat.sendMessage(peerId, text),
     getConversation: ({ peerId, limit }) => this.#chat.conversation(peerId, limit),
     sendFiles: ({ peerId, files }) =>

@@ -14,6 +14,7 @@ import { HostServer } from '../protocol/host-server.ts';
 import { buildDefaultSettings } from '../settings/default-settings.ts';
 import type { Settings } from '../settings/settings.ts';
 import { validateSettings } from '../settings/validate-settings.ts';
+import { loadOrCreateIdentityKeys } from '../identity/identity-key-store.ts';
 import { logger } from '../log.ts';
 import { cleanPreferences, DEFAULT_PREFERENCES, PeerHost } from './peer-host.ts';
 import { createPeerIdentity, isPeerIdentity, type PeerIdentity } from './peer-identity.ts';
@@ -50,17 +51,20 @@ export async function loadPreferences(store: PersistentStore): Promise<Preferenc
  * Chrome: the offscreen document. Firefox: the persistent background page.
  */
 export async function startPeerHost(store = new PersistentStore()): Promise<PeerHost> {
-  const [identity, settings, preferences, chatStore, transferStore, callStore] = await Promise.all([
-    loadOrCreateIdentity(store),
-    loadSettings(store),
-    loadPreferences(store),
-    ChatStore.open(),
-    TransferStore.open(),
-    CallStore.open(),
-  ]);
+  const [identity, identityKeys, settings, preferences, chatStore, transferStore, callStore] =
+    await Promise.all([
+      loadOrCreateIdentity(store),
+      loadOrCreateIdentityKeys(),
+      loadSettings(store),
+      loadPreferences(store),
+      ChatStore.open(),
+      TransferStore.open(),
+      CallStore.open(),
+    ]);
   const platform = createHostPlatform();
   const host = new PeerHost({
     identity,
+    identityKeys,
     settings,
     preferences,
     chatStore,

@@ -6,6 +6,8 @@ import type { HostState } from './host-state.ts';
 
 const state = (peerId: string): HostState => ({
   peerId,
+  identityKey: 'B'.repeat(87),
+  verificationCode: `parley-verify:1:${peerId}:${'B'.repeat(87)}`,
   connection: { phase: 'online', server: 'wss://peer.example.org:443/' },
   settings: {
     server: { host: 'peer.example.org', port: 443, path: '/', secure: true, key: 'k' },
@@ -38,6 +40,9 @@ function server(handlers: Partial<HostHandlers> = {}): HostServer {
       checkPeer: () => ({ presence: 'offline' }),
       savePreferences: () => done,
       addContact: () => done,
+      acceptContactKey: () => done,
+      setContactVerified: () => done,
+      verifyContactCode: () => done,
       answerRequest: () => done,
       renameContact: () => done,
       removeContact: () => done,

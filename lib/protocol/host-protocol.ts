@@ -33,6 +33,18 @@ export interface HostRequests {
   /** Forgets a contact and the conversation with them. */
   removeContact: { params: { peerId: string }; result: ActionResult };
   blockContact: { params: { peerId: string }; result: ActionResult };
+  /**
+   * Trusts the new identity key a contact proved (ContactSummary.alarm 'key-changed'):
+   * it is pinned, the contact is no longer verified, and messages and files flow again.
+   */
+  acceptContactKey: { params: { peerId: string }; result: ActionResult };
+  /** Marks a contact verified (safety numbers compared) or takes the mark back. */
+  setContactVerified: { params: { peerId: string; verified: boolean }; result: ActionResult };
+  /**
+   * Checks a contact's scanned or pasted verification code (their QR) against the key
+   * pinned for them, and marks them verified if it matches; refused with a sentence if not.
+   */
+  verifyContactCode: { params: { peerId: string; code: string }; result: ActionResult };
   /** Lifts a block; the contact is forgotten, and may ask again. */
   unblockContact: { params: { peerId: string }; result: ActionResult };
   /** Queues a message; it is sent as soon as the contact is reachable. */

@@ -45,6 +45,10 @@ export interface Preferences {
 export interface HostState {
   /** This installation's peer ID; stable across restarts and settings changes. */
   peerId: string;
+  /** This installation's public identity key (lib/identity/identity-keys.ts). */
+  identityKey: string;
+  /** What this installation's verification QR code holds (lib/identity/safety-number.ts). */
+  verificationCode: string;
   connection: ConnectionState;
   settings: Settings;
   preferences: Preferences;

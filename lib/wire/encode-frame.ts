@@ -14,6 +14,10 @@ import type { WireMessage } from './wire-message.ts';
  */
 export function encodeFrame(message: WireMessage): string {
   switch (message.type) {
+    case 'identity': {
+      const { v, type, key, signature } = message;
+      return JSON.stringify({ v, type, key, signature } satisfies Required<typeof message>);
+    }
     case 'contact-request':
     case 'contact-accept': {
       const { v, type, name } = message;

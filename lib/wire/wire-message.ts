@@ -8,6 +8,20 @@ export const WIRE_VERSION = 1;
 /** A frame longer than this (in UTF-8 bytes) is rejected before it is parsed. */
 export const MAX_FRAME_BYTES = 32 * 1024;
 
+/**
+ * The identity handshake: the first frame each side sends on a new connection, before
+ * any other (docs/protocol.md#identity-handshake). The signature covers both peer IDs,
+ * the sender's key and both DTLS certificate fingerprints of this connection.
+ */
+export interface IdentityFrame {
+  v: 1;
+  type: 'identity';
+  /** The sender's public identity key (PUBLIC_KEY_PATTERN). */
+  key: string;
+  /** ECDSA P-256 over the handshake transcript (SIGNATURE_PATTERN). */
+  signature: string;
+}
+
 /** Asks to become contacts; sent on every new connection until accepted. */
 export interface ContactRequestFrame {
   v: 1;
@@ -188,7 +202,13 @@ export type CallFrame =
   | CallPingFrame;
 
 export type WireMessage =
-  ContactRequestFrame | ContactAcceptFrame | ChatFrame | ReceiptFrame | FileFrame | CallFrame;
+  | IdentityFrame
+  | ContactRequestFrame
+  | ContactAcceptFrame
+  | ChatFrame
+  | ReceiptFrame
+  | FileFrame
+  | CallFrame;
 
 export type DecodeFailure =
   'not-text' | 'oversized' | 'malformed-json' | 'wrong-version' | 'invalid';

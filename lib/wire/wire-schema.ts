@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { MAX_MESSAGE_LENGTH } from '../chat/chat-message.ts';
 import { MAX_NAME_LENGTH } from '../contacts/contact.ts';
 import type { WireMessage } from './wire-message.ts';
+import { PUBLIC_KEY_PATTERN, SIGNATURE_PATTERN } from '../identity/identity-keys.ts';
 
 // Zod compiles object parsers with `new Function` unless told not to. Extension pages
 // forbid eval, and the probe alone shows up as a CSP violation, so stay interpreted.
@@ -63,6 +64,13 @@ const messageId = z.string().regex(UUID_PATTERN, 'must be a UUID');
 // z.int() accepts safe integers only (|n| ≤ 2^53 − 1), so it also rejects 1e400 (Infinity).
 const seq = z.int().min(1);
 const timestamp = z.int().min(0);
+
+export const identitySchema = z.strictObject({
+  v: version,
+  type: z.literal('identity'),
+  key: z.string().regex(PUBLIC_KEY_PATTERN, 'must be a P-256 public key, base64url'),
+  signature: z.string().regex(SIGNATURE_PATTERN, 'must be a P-256 signature, base64url'),
+});
 
 export const contactRequestSchema = z.strictObject({
   v: version,
@@ -242,6 +250,7 @@ export const callPingSchema = z.strictObject({
 });
 
 export const wireMessageSchema = z.discriminatedUnion('type', [
+  identitySchema,
   contactRequestSchema,
   contactAcceptSchema,
   chatSchema,
