@@ -11,6 +11,11 @@ export function safetyNumberRows(safetyNumber: string, perRow = 4): string[][] {
   return rows;
 }
 
+/** The warning's title, a few words. */
+export function alarmTitle(alarm: IdentityAlarm): string {
+  return alarm.kind === 'key-changed' ? 'Identity key changed' : 'Connection not verified';
+}
+
 /** What the conversation's warning says; `name` is the contact's display name. */
 export function alarmMessage(alarm: IdentityAlarm, name: string): string {
   switch (alarm.kind) {
