@@ -1,0 +1,221 @@
+// Issue #6: someone who takes your peer ID on the server while you are offline cannot pass
+// as you to your contacts, and receives none of their messages or files. Alice and Bob are
+// contacts (keys pinned); Bob's browser closes; Mallory, a real Parley install with a key
+// of her own, registers Bob's peer ID on the real server. Alice writes to "Bob" and offers
+// him a file: the handshake proves Mallory's key, not Bob's, so Alice is warned and nothing
+// goes to Mallory; what Mallory sends as Bob shows nothing to Alice. When Bob is back, his
+// pinned key passes and what Alice held goes to him.
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { becomeContacts } from '../support/contact-flows.ts';
+import { storedMessages, requestHost } from '../support/host-requests.ts';
+import { claimAcceptedContact } from '../support/identity-storage.ts';
+import {
+  contactRecord,
+  ownIdentity,
+  waitForAlarm,
+  waitForContactRecord,
+  waitForNoAlarm,
+  type OwnIdentity,
+} from '../support/identity-state.ts';
+import { IdentityViews } from '../support/identity-views.ts';
+import { bringOnline, type OnlineUser } from '../support/online-user.ts';
+import { restartUser, takeOverPeerId, thirdUser } from '../support/third-user.ts';
+import { savedDownload, sha256OfFile, TransferCards, testFiles } from '../support/transfers.ts';
+import { twoUserSuite } from '../support/two-user-suite.ts';
+import { sleep } from '../support/wait.ts';
+
+/** Long enough for a frame that got through to be stored and shown. */
+const SETTLE_MS = 3_000;
+
+describe('a hijacked peer ID', () => {
+  const suite = twoUserSuite('hijacked-id', { displayNames: { alice: 'Alice', bob: 'Bob' } });
+  const third = thirdUser('hijacked-id');
+  const tag = Date.now().toString(36);
+  const heldText = `For Bob only ${tag}`;
+  const forgedText = `It's Bob, on a new laptop ${tag}`;
+  let bobIdentity: OwnIdentity;
+  let malloryIdentity: OwnIdentity;
+  let filesDir = '';
+  let filePath = '';
+  let heldId = '';
+  let transferId = '';
+
+  beforeAll(async () => {
+    const { alice, bob } = suite;
+    await becomeContacts(alice, bob);
+    const aliceChat = await alice.popup.openConversation(bob.id);
+    const hello = await aliceChat.sendAndShow(`Hello Bob ${tag}`);
+    await aliceChat.waitForAtLeast(hello.id, 'delivered', 15_000);
+    bobIdentity = await ownIdentity(bob.popup.page);
+    malloryIdentity = await ownIdentity(third.user.popup.page);
+    const files = await testFiles([{ name: 'for-bob.bin', size: 300 * 1024 }]);
+    filesDir = files.dir;
+    filePath = files.paths[0]!;
+  });
+
+  afterAll(async () => {
+    if (filesDir) await rm(filesDir, { recursive: true, force: true });
+  });
+
+  /**
+   * Mallory's host has nothing of Alice's: no message in any conversation, no transfer,
+   * no request from her.
+   */
+  async function expectNothingFromAlice(mallory: OnlineUser, alice: OnlineUser): Promise<void> {
+    const state = await requestHost(mallory.popup.page, 'getState', undefined);
+    expect(state.transfers, "transfers in Mallory's host").toEqual([]);
+    const aliceThere = state.contacts.find((c) => c.peerId === alice.id);
+    expect(aliceThere?.status, "Alice's standing in Mallory's host").not.toBe('incoming');
+    const conversations = await Promise.all(
+      [alice.id, ...state.contacts.map((c) => c.peerId)].map((peerId) =>
+        storedMessages(mallory.popup.page, peerId),
+      ),
+    );
+    const received = conversations.flat().filter((m) => m.direction === 'in');
+    expect(received, "messages Mallory's host received").toEqual([]);
+  }
+
+  it("pins Bob's key when they become contacts; Mallory's key is another", async () => {
+    const { alice } = suite;
+    const pinned = await waitForContactRecord(
+      alice.popup.page,
+      suite.bob.id,
+      "to have Bob's key pinned",
+      (c) => c.publicKey === bobIdentity.identityKey,
+    );
+    expect(pinned.alarm).toBeNull();
+    expect(malloryIdentity.identityKey).not.toBe(bobIdentity.identityKey);
+  });
+
+  it('warns Alice and keeps her message and file from Mallory, who registered Bob’s ID', async () => {
+    const { alice, bob } = suite;
+    const mallory = third.user;
+    await bob.profile.close();
+    await waitForContactRecord(alice.popup.page, bob.id, 'offline', (c) => !c.online, 30_000);
+    await takeOverPeerId(mallory, bob.id);
+    expect((await ownIdentity(mallory.popup.page)).identityKey, "Mallory's key after").toBe(
+      malloryIdentity.identityKey,
+    );
+
+    const aliceChat = await alice.popup.openConversation(bob.id);
+    heldId = (await aliceChat.sendAndShow(heldText)).id;
+    const cards = new TransferCards(alice.popup.page);
+    const before = await cards.ids();
+    await cards.attach([filePath]);
+    transferId = await cards.waitForNew(before, 'out');
+
+    // Alice's host dials "Bob" (with back-off since he left) and meets Mallory.
+    const warned = await waitForAlarm(alice.popup.page, bob.id, 'key-changed', 60_000);
+    expect(warned.alarm).toEqual({ kind: 'key-changed', newKey: malloryIdentity.identityKey });
+    expect(warned.pendingKey, 'the key kept aside').toBe(malloryIdentity.identityKey);
+    expect(warned.publicKey, 'the key still pinned').toBe(bobIdentity.identityKey);
+
+    const views = new IdentityViews(alice.popup.page);
+    await expect.poll(() => views.alarmOf('key-changed').isVisible()).toBe(true);
+    expect(await views.alarmOf('key-changed').getAttribute('role')).toBe('alert');
+    await expect.poll(() => views.acceptNewKey.isVisible()).toBe(true);
+
+    await sleep(SETTLE_MS);
+    const held = (await aliceChat.shown()).find((m) => m.id === heldId);
+    expect(held?.state, "Alice's message, as shown").toBe('sending');
+    const stored = (await storedMessages(alice.popup.page, bob.id)).find((m) => m.id === heldId);
+    expect(stored?.state, "Alice's message, as stored").toBe('sending');
+    expect((await cards.summary(transferId)).state, "Alice's file").toBe('offered');
+    expect((await cards.summary(transferId)).doneBytes).toBe(0);
+
+    await expectNothingFromAlice(mallory, alice);
+
+    await alice.popup.showContacts();
+    await expect.poll(() => views.contactAlarm(bob.id).isVisible()).toBe(true);
+  });
+
+  it('shows Alice nothing that Mallory sends as Bob: neither a request nor a message', async () => {
+    const { alice, bob } = suite;
+    const mallory = third.user;
+    const aliceBefore = await storedMessages(alice.popup.page, bob.id);
+
+    // A contact request, through Mallory's own views.
+    await mallory.popup.contacts.add(alice.id);
+    await mallory.popup.contacts.waitFor(alice.id, { status: 'outgoing' });
+    // Mallory's host pins Alice's key once it has her handshake: the connection was made.
+    await waitForContactRecord(mallory.popup.page, alice.id, "to pin Alice's key", (c) =>
+      Boolean(c.publicKey),
+    );
+    await sleep(SETTLE_MS);
+    const bobAtAlice = await contactRecord(alice.popup.page, bob.id);
+    expect(bobAtAlice.status, "Bob's standing with Alice").toBe('accepted');
+    expect(bobAtAlice.publicKey, 'the key Alice has pinned for Bob').toBe(bobIdentity.identityKey);
+    expect((await alice.popup.contacts.shown()).map((c) => c.status)).not.toContain('incoming');
+
+    // Chat: Mallory's install claims Alice as an accepted contact, so her host sends chat
+    // right after its handshake rather than waiting for an acceptance.
+    await claimAcceptedContact(mallory.popup.page, alice.id);
+    await restartUser(mallory);
+    expect(mallory.id).toBe(bob.id);
+    const malloryChat = await mallory.popup.openConversation(alice.id);
+    const forged = await malloryChat.sendAndShow(forgedText);
+    await waitForContactRecord(mallory.popup.page, alice.id, "to pin Alice's key again", (c) =>
+      Boolean(c.publicKey),
+    );
+    await sleep(SETTLE_MS);
+
+    const aliceAfter = await storedMessages(alice.popup.page, bob.id);
+    expect(
+      aliceAfter.map((m) => m.id),
+      "Alice's conversation with Bob",
+    ).toEqual(aliceBefore.map((m) => m.id));
+    const aliceChat = await alice.popup.openConversation(bob.id);
+    expect((await aliceChat.shown()).map((m) => m.text)).not.toContain(forgedText);
+    const forgedNow = (await malloryChat.shown()).find((m) => m.id === forged.id);
+    expect(['sending', 'sent'], "Mallory's message, as she sees it").toContain(forgedNow?.state);
+
+    await expectNothingFromAlice(mallory, alice);
+    const held = (await storedMessages(alice.popup.page, bob.id)).find((m) => m.id === heldId);
+    expect(held?.state, "Alice's message, still").toBe('sending');
+    expect((await alice.popup.contacts.shown()).length, "Alice's contacts").toBe(1);
+  });
+
+  it('gives Bob, back with his own key, what Alice held; the warning clears', async () => {
+    const { alice, bob } = suite;
+    await third.user.profile.close();
+    await bob.profile.relaunch();
+    const back = await bringOnline(bob.profile);
+    bob.popup = back.popup;
+    expect(back.id).toBe(bob.id);
+
+    const cleared = await waitForNoAlarm(alice.popup.page, bob.id);
+    expect(cleared.publicKey, 'the key pinned for Bob').toBe(bobIdentity.identityKey);
+    const views = new IdentityViews(alice.popup.page);
+    const aliceChat = await alice.popup.openConversation(bob.id);
+    await aliceChat.waitForAtLeast(heldId, 'delivered', 30_000);
+    await expect.poll(() => views.alarm.count()).toBe(0);
+
+    const bobChat = await bob.popup.openConversation(alice.id);
+    await bobChat.waitForMessage(heldText, 'in');
+    const atBob = (await storedMessages(bob.popup.page, alice.id)).filter(
+      (m) => m.text === heldText,
+    );
+    expect(
+      atBob.map((m) => m.id),
+      'the held message at Bob, once',
+    ).toEqual([heldId]);
+    expect((await storedMessages(bob.popup.page, alice.id)).map((m) => m.text)).not.toContain(
+      forgedText,
+    );
+
+    // The file Alice offered while Mallory held the ID is offered to Bob now.
+    const received = new TransferCards(bob.popup.page);
+    await received.waitForState(transferId, ['offered'], 30_000);
+    await received.accept(transferId);
+    const sent = new TransferCards(alice.popup.page);
+    await sent.waitForState(transferId, ['complete'], 30_000);
+    await received.waitForState(transferId, ['complete'], 30_000);
+    const { downloadId } = await received.summary(transferId);
+    const saved = await savedDownload(bob.profile, downloadId!);
+    expect(saved?.state).toBe('complete');
+    expect(path.basename(saved!.filename)).toBe('for-bob.bin');
+    expect(await sha256OfFile(saved!.filename)).toBe(await sha256OfFile(filePath));
+  });
+});
