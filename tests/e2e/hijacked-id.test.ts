@@ -20,6 +20,7 @@ import {
   type OwnIdentity,
 } from '../support/identity-state.ts';
 import { IdentityViews } from '../support/identity-views.ts';
+import { waitForLine } from '../support/log-lines.ts';
 import { bringOnline, type OnlineUser } from '../support/online-user.ts';
 import { restartUser, takeOverPeerId, thirdUser } from '../support/third-user.ts';
 import { savedDownload, sha256OfFile, TransferCards, testFiles } from '../support/transfers.ts';
@@ -28,6 +29,10 @@ import { sleep } from '../support/wait.ts';
 
 /** Long enough for a frame that got through to be stored and shown. */
 const SETTLE_MS = 3_000;
+
+/** The host's log line for a link to `peerId` that it opened (its handshake passed). */
+const linkOpenedTo = (peerId: string): RegExp =>
+  new RegExp(`link-open \\{"peerId":"${peerId}","initiatedByMe":true`);
 
 describe('a hijacked peer ID', () => {
   const suite = twoUserSuite('hijacked-id', { displayNames: { alice: 'Alice', bob: 'Bob' } });
@@ -145,13 +150,12 @@ describe('a hijacked peer ID', () => {
     const mallory = third.user;
     const aliceBefore = await storedMessages(alice.popup.page, bob.id);
 
-    // A contact request, through Mallory's own views.
+    // A contact request, through Mallory's own views. Her host sends it on each link it
+    // opens to Alice: one that passed Mallory's side of the handshake.
+    let after = mallory.profile.logLines.length;
     await mallory.popup.contacts.add(alice.id);
     await mallory.popup.contacts.waitFor(alice.id, { status: 'outgoing' });
-    // Mallory's host pins Alice's key once it has her handshake: the connection was made.
-    await waitForContactRecord(mallory.popup.page, alice.id, "to pin Alice's key", (c) =>
-      Boolean(c.publicKey),
-    );
+    await waitForLine(mallory.profile, linkOpenedTo(alice.id), { after, timeoutMs: 20_000 });
     await sleep(SETTLE_MS);
     const bobAtAlice = await contactRecord(alice.popup.page, bob.id);
     expect(bobAtAlice.status, "Bob's standing with Alice").toBe('accepted');
@@ -164,10 +168,10 @@ describe('a hijacked peer ID', () => {
     await restartUser(mallory);
     expect(mallory.id).toBe(bob.id);
     const malloryChat = await mallory.popup.openConversation(alice.id);
+    after = mallory.profile.logLines.length;
     const forged = await malloryChat.sendAndShow(forgedText);
-    await waitForContactRecord(mallory.popup.page, alice.id, "to pin Alice's key again", (c) =>
-      Boolean(c.publicKey),
-    );
+    // Each link Mallory's host opens sends what she wrote that is not delivered yet.
+    await waitForLine(mallory.profile, linkOpenedTo(alice.id), { after, timeoutMs: 20_000 });
     await sleep(SETTLE_MS);
 
     const aliceAfter = await storedMessages(alice.popup.page, bob.id);
