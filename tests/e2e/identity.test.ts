@@ -135,8 +135,8 @@ describe('identity', () => {
     expect(warned.alarm).toEqual({ kind: 'key-changed', newKey: bobNow.identityKey });
     expect(warned.publicKey, 'the key still pinned').toBe(bobIdentity.identityKey);
 
-    // Loud in the list and in the conversation. The verified mark (given to the old key)
-    // may stay until the new key is accepted, but only beside the warning.
+    // Loud in the list and in the conversation; the verified mark (given to the old key) is
+    // not shown beside a warning, so nobody reads "verified" as "this new key is fine".
     await expect
       .poll(
         () => alice.popup.contactAlarm(bob.id).getAttribute('data-kind', { timeout: 1_000 }),
@@ -147,6 +147,8 @@ describe('identity', () => {
     await expect.poll(() => aliceChat.alarmKind(), POLL).toBe('key-changed');
     expect(await aliceChat.identityAlarm.getAttribute('role')).toBe('alert');
     expect(await aliceChat.composer.isDisabled(), 'the composer, while warned').toBe(true);
+    expect(await aliceChat.verifiedMark.count(), 'a verified mark beside the warning').toBe(0);
+    expect(await alice.popup.contactVerifiedMark(bob.id).count(), 'in the list').toBe(0);
     await aliceChat.openVerifyPanel();
     expect(await aliceChat.verifyPanel.getByTestId('safety-number-outdated').isVisible()).toBe(
       true,
