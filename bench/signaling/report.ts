@@ -5,7 +5,7 @@ import type { ServerFigures } from './hold-and-relay.ts';
 
 export interface SignalingContext {
   clientsRequested: number;
-  /** What was asked, lowered to what this process's own descriptor limit leaves room for. */
+  /** What was asked, lowered to what the swarm process's descriptor limit leaves room for. */
   clientsBound: number;
   secondsAllowed: number;
   parleyConcurrentLimit: number;
@@ -28,7 +28,7 @@ export function signalingReport(parley: ServerFigures, stock: ServerFigures, c: 
   const memoryRatio = ratio(perThousand(parley), perThousand(stock));
   // "Up to the machine's descriptor limit": whichever is lower of what was asked for and
   // what the server's own limit leaves room for.
-  // The bound already says what this process (which holds the clients) can open.
+  // The bound already says what the swarm process (which holds the clients) can open.
   const heldTarget = Math.min(c.clientsBound, (c.fdLimitParley ?? Infinity) - FD_RESERVE);
   return {
     clients_held: parley.held,
@@ -58,6 +58,8 @@ export function signalingReport(parley: ServerFigures, stock: ServerFigures, c: 
     stock_relay_p99_ms: ms(stockRelay.p99),
     stock_relay_max_ms: ms(stockRelay.max),
     relay_p99_ratio: ratio(relay.p99, stockRelay.p99),
+    timer_loop_delay_p99_ms: ms(parley.timerLoopDelayP99Ms),
+    stock_timer_loop_delay_p99_ms: ms(stock.timerLoopDelayP99Ms),
     fd_limit_bench: c.fdLimitBench,
     fd_limit_parley: c.fdLimitParley,
     fd_limit_stock: c.fdLimitStock,

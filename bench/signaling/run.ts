@@ -19,14 +19,13 @@ import { StockServer } from './stock-server.ts';
 
 /** The origin the clients present: one extension, as an allowlist for friends names it. */
 const ORIGIN = 'chrome-extension://abcdefghijklmnopabcdefghijklmnop';
-/** Parley's default PARLEY_CONCURRENT_LIMIT (signaling/src/config.ts). */
-const PARLEY_DEFAULT_LIMIT = 5000;
 const STOCK_PORT = 9001;
 /**
- * Descriptors this process keeps for itself besides its clients (stdio, the servers'
- * pipes, /proc reads): the clients live here too, so its own `ulimit -n` bounds them.
+ * Descriptors the swarm process (swarm-process.ts, which holds all clients but the timing
+ * pair) keeps besides its clients: stdio, the IPC channel, epoll, libuv's own (about 15).
+ * It inherits this process's `ulimit -n`, which bounds the clients it can open.
  */
-const OWN_FD_RESERVE = 128;
+const SWARM_FD_RESERVE = 32;
 
 const options = readOptions(process.argv.slice(2));
 // Two ramps, two settles and two sets of samples, with room to spare.
@@ -37,7 +36,8 @@ cleanup.onSignals();
 async function measure() {
   const loadBefore = os.loadavg()[0] ?? 0;
   const fdLimitBench = (await openFilesLimit('self')).soft;
-  const clients = Math.min(options.clients, (fdLimitBench ?? Infinity) - OWN_FD_RESERVE);
+  // The swarm's clients plus the timing pair, which lives here.
+  const clients = Math.min(options.clients, (fdLimitBench ?? Infinity) - SWARM_FD_RESERVE + 2);
   const bounded = { ...options, clients };
   const key = `bench-${randomBytes(8).toString('hex')}`;
   const parleyServer = cleanup.add(
@@ -60,6 +60,7 @@ async function measure() {
     (s) => s.stop(),
   );
   const parleyPid = parleyServer.pid!;
+  const parleyLimit = await concurrentLimitLogged(parleyServer.logLines);
   const fdLimitParley = (await openFilesLimit(parleyPid)).soft;
   const parley = await holdAndRelay(
     'parley',
@@ -93,12 +94,34 @@ async function measure() {
     clientsRequested: options.clients,
     clientsBound: clients,
     secondsAllowed: options.seconds,
-    parleyConcurrentLimit: options.parleyLimit ?? PARLEY_DEFAULT_LIMIT,
+    parleyConcurrentLimit: parleyLimit,
     fdLimitBench,
     fdLimitParley,
     fdLimitStock,
     loadBefore,
   });
+}
+
+/**
+ * The limit the server chose, as its `listening` line says: unless --parley-limit sets it,
+ * the server sizes it from its own descriptor limit, and the benchmark reports what it used.
+ */
+async function concurrentLimitLogged(logLines: readonly string[]): Promise<number> {
+  // The line and the /health answer that start() waited for come down different pipes.
+  for (let attempt = 0; attempt < 50; attempt++) {
+    for (const line of logLines) {
+      if (!line.startsWith('stdout: {')) continue;
+      const entry = JSON.parse(line.slice('stdout: '.length)) as {
+        event?: string;
+        concurrentLimit?: number;
+      };
+      if (entry.event === 'listening' && typeof entry.concurrentLimit === 'number') {
+        return entry.concurrentLimit;
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error("Parley's server logged no listening line with its concurrentLimit.");
 }
 
 try {

@@ -1,4 +1,11 @@
 import { isIP } from 'node:net';
+import { resolve } from 'node:path';
+import {
+  concurrentLimitFor,
+  MAX_CONCURRENT_LIMIT,
+  readOwnLimits,
+  softOpenFilesLimit,
+} from './descriptor-limit.ts';
 import { LOG_LEVELS, type LogLevel } from './logger.ts';
 import { ANY_ORIGIN, normalizeOriginEntry } from './origin-policy.ts';
 import { parseTrustProxy, type TrustProxy } from './proxy-trust.ts';
@@ -17,13 +24,21 @@ export interface SignalingConfig {
   readonly port: number;
   /** Mount path without a trailing slash (or `/`); WebSockets live at `<path>/peerjs`. */
   readonly path: string;
-  /** The PeerJS API key every client must present. */
-  readonly key: string;
+  /**
+   * The shared PeerJS API key a client may present; null when only issued tokens are
+   * accepted (PARLEY_TOKENS_FILE set, PARLEY_KEY not).
+   */
+  readonly key: string | null;
+  /** Absolute path of the issued tokens (see token-file.ts), or null for none. */
+  readonly tokensFile: string | null;
   /** Serve HTTPS/WSS with these files; null for plain HTTP (e.g. behind a TLS proxy). */
   readonly tls: TlsFiles | null;
   /** Normalized allowlist entries, or just `*`. */
   readonly allowedOrigins: readonly string[];
+  /** Most clients at once: PARLEY_CONCURRENT_LIMIT, else what `ulimit -n` leaves room for. */
   readonly concurrentLimit: number;
+  /** The soft `ulimit -n` read at start-up; null where it cannot be read. */
+  readonly openFilesLimit: number | 'unlimited' | null;
   readonly aliveTimeoutMs: number;
   readonly expireTimeoutMs: number;
   readonly proxied: TrustProxy;
@@ -46,9 +61,6 @@ export const DEFAULTS = {
   path: '/parley',
   key: DEFAULT_KEY,
   allowedOrigins: [ANY_ORIGIN],
-  // PeerServer's own default. Each client costs one socket (file descriptor) and a few KB,
-  // so keep `ulimit -n` above this; lower it for a server only friends use.
-  concurrentLimit: 5000,
   // PeerJS clients send a heartbeat every 5 s; a minute of silence means the peer is gone.
   aliveTimeoutMs: 60_000,
   // How long an offer waits for an offline peer before its sender is told EXPIRE.
@@ -64,7 +76,10 @@ export const DEFAULTS = {
   messageBurst: 100,
   // One SDP with many codecs and candidates is ~20 KB; 64 KiB leaves room and no more.
   maxMessageBytes: 64 * 1024,
-} as const satisfies Omit<SignalingConfig, 'tls'>;
+} as const satisfies Omit<
+  SignalingConfig,
+  'tls' | 'tokensFile' | 'concurrentLimit' | 'openFilesLimit'
+>;
 
 /** Thrown when the environment holds bad values; the message lists every one of them. */
 export class ConfigError extends Error {
@@ -87,9 +102,13 @@ const HOSTNAME_PATTERN = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/;
 /**
  * Reads `PARLEY_*` variables, applying the documented defaults (docs/self-hosting.md).
  * Empty values count as unset, so `PARLEY_KEY=${PARLEY_KEY}` in a compose file is harmless.
+ * The default concurrent limit comes from `limitsText` (this process's /proc/self/limits).
  * @throws {ConfigError} naming every bad variable at once.
  */
-export function loadConfig(env: Env): SignalingConfig {
+export function loadConfig(
+  env: Env,
+  limitsText: string | undefined = readOwnLimits(),
+): SignalingConfig {
   const problems: string[] = [];
   const read = (name: string): string | undefined => env[name]?.trim() || undefined;
 
@@ -115,8 +134,11 @@ export function loadConfig(env: Env): SignalingConfig {
   }
   const path = rawPath.length > 1 ? rawPath.replace(/\/+$/, '') : rawPath;
 
-  const key = read('PARLEY_KEY') ?? DEFAULTS.key;
-  if (!KEY_PATTERN.test(key)) {
+  const rawTokensFile = read('PARLEY_TOKENS_FILE');
+  const tokensFile = rawTokensFile === undefined ? null : resolve(rawTokensFile);
+  // With issued tokens, the public default key must not also let everyone in.
+  const key = read('PARLEY_KEY') ?? (tokensFile ? null : DEFAULTS.key);
+  if (key !== null && !KEY_PATTERN.test(key)) {
     problems.push('PARLEY_KEY: expected 1 to 128 characters from A-Z a-z 0-9 . _ ~ -');
   }
 
@@ -129,7 +151,12 @@ export function loadConfig(env: Env): SignalingConfig {
 
   const allowedOrigins = readOrigins(read('PARLEY_ALLOWED_ORIGINS'), problems);
 
-  const concurrentLimit = integer('PARLEY_CONCURRENT_LIMIT', DEFAULTS.concurrentLimit, 1, 1e6);
+  const concurrentLimit = integer(
+    'PARLEY_CONCURRENT_LIMIT',
+    concurrentLimitFor(limitsText),
+    1,
+    MAX_CONCURRENT_LIMIT,
+  );
   const aliveTimeoutMs = integer('PARLEY_ALIVE_TIMEOUT_MS', DEFAULTS.aliveTimeoutMs, 1000, 36e5);
   const expireTimeoutMs = integer('PARLEY_EXPIRE_TIMEOUT_MS', DEFAULTS.expireTimeoutMs, 1, 36e5);
 
@@ -173,9 +200,11 @@ export function loadConfig(env: Env): SignalingConfig {
     port,
     path,
     key,
+    tokensFile,
     tls: tls && Object.freeze(tls),
     allowedOrigins: Object.freeze(allowedOrigins),
     concurrentLimit,
+    openFilesLimit: softOpenFilesLimit(limitsText) ?? null,
     aliveTimeoutMs,
     expireTimeoutMs,
     proxied,

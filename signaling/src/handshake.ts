@@ -33,3 +33,14 @@ export function refusalReason(query: HandshakeQuery, state: ServerState): Refusa
   if (state.connectedPeers.has(query.id)) return 'id-taken';
   return 'concurrent-limit';
 }
+
+/**
+ * The same handshake URL with its `key` replaced (every copy of it, as PeerServer keeps the
+ * last one). Without a key it stays as it is, so PeerServer still says the key is missing.
+ */
+export function withKey(url: string | undefined, key: string): string | undefined {
+  const parsed = new URL(url ?? '', 'http://localhost');
+  if (!parsed.searchParams.getAll('key').at(-1)) return url;
+  parsed.searchParams.set('key', key);
+  return `${parsed.pathname}${parsed.search}`;
+}

@@ -6,9 +6,11 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { createAddressRateLimit } from './address-rate-limit.ts';
 import { errorFrame } from './client-message.ts';
 import { DEFAULT_KEY, type SignalingConfig } from './config.ts';
+import { createCredentials } from './credentials.ts';
+import { DESCRIPTOR_RESERVE } from './descriptor-limit.ts';
 import { closeGracefully } from './graceful-close.ts';
 import { createGuardedSocketClass, POLICY_VIOLATION } from './guarded-socket.ts';
-import { readHandshakeQuery, refusalReason } from './handshake.ts';
+import { readHandshakeQuery, refusalReason, withKey } from './handshake.ts';
 import { healthRoute } from './health.ts';
 import { createHttpServer, listen } from './http-server.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -16,6 +18,12 @@ import { createOriginCheck } from './origin-policy.ts';
 import { watchPeers } from './peer-events.ts';
 import { clientAddress } from './proxy-trust.ts';
 import { openUpgradeGate } from './upgrade-gate.ts';
+
+/**
+ * What a refused credential is swapped for: PeerServer compares it with its random internal
+ * key and refuses it as any wrong key, without ever seeing the credential that was tried.
+ */
+const REFUSED_KEY = 'refused';
 
 /**
  * Client addresses whose connection rate is remembered at once. An entry is a few hundred
@@ -35,6 +43,11 @@ export interface RunningServer {
    * the HTTP server has closed. Sockets that do not finish closing are cut after a grace period.
    */
   close(): Promise<void>;
+  /**
+   * Reads PARLEY_TOKENS_FILE again (main.ts calls it on SIGHUP). Clients already connected
+   * stay; new ones are checked against the new list.
+   */
+  reloadTokens(): void;
 }
 
 export interface StartOptions {
@@ -45,13 +58,15 @@ export interface StartOptions {
 /**
  * Starts PeerServer behind Parley's guards: an Origin allowlist on upgrades, validation of
  * every client message before PeerServer sees it, no peer discovery, a health endpoint and
- * structured logs. Rejects if the port cannot be bound or the TLS files cannot be read.
+ * structured logs. Rejects if the port cannot be bound, the TLS files cannot be read or the
+ * tokens file holds no usable tokens.
  */
 export async function startSignalingServer(
   config: SignalingConfig,
   { logger = createLogger({ level: config.logLevel }) }: StartOptions = {},
 ): Promise<RunningServer> {
   const startedAt = Date.now();
+  const credentials = createCredentials({ sharedKey: config.key, tokensFile: config.tokensFile });
   const peerIds = new WeakMap<WebSocket, string>();
   const isAllowedOrigin = createOriginCheck(config.allowedOrigins);
 
@@ -94,7 +109,7 @@ export async function startSignalingServer(
   let websocketPath: string | undefined;
   const peerServer = ExpressPeerServer(server, {
     path: config.path,
-    key: config.key,
+    key: credentials.internalKey,
     concurrent_limit: config.concurrentLimit,
     alive_timeout: config.aliveTimeoutMs,
     expire_timeout: config.expireTimeoutMs,
@@ -139,7 +154,7 @@ export async function startSignalingServer(
       return;
     }
     logger.warn('client-refused', {
-      reason: refusalReason(query, { ...config, connectedPeers }),
+      reason: refusalReason(query, { ...config, key: credentials.internalKey, connectedPeers }),
       peer: query.id,
       remote: remoteOf(req),
     });
@@ -155,6 +170,11 @@ export async function startSignalingServer(
       if (reason === 'unknown-path') logger.debug('upgrade-refused', fields);
       else logger.warn('upgrade-refused', fields);
     },
+    rewriteUrl: (url) => {
+      const presented = readHandshakeQuery(url).key;
+      if (presented === undefined) return url;
+      return withKey(url, credentials.admits(presented) ? credentials.internalKey : REFUSED_KEY);
+    },
   });
 
   await listen(server, config.port, config.host);
@@ -169,11 +189,22 @@ export async function startSignalingServer(
     tls: config.tls !== null,
     allowedOrigins: config.allowedOrigins,
     concurrentLimit: config.concurrentLimit,
+    openFilesLimit: config.openFilesLimit,
+    sharedKey: config.key !== null,
+    issuedTokens: config.tokensFile === null ? null : credentials.tokenCount,
     connectionsPerMinute: config.connectionsPerMinute,
     messagesPerSecond: config.messagesPerSecond,
     messageBurst: config.messageBurst,
     maxMessageBytes: config.maxMessageBytes,
   });
+  const room = roomForClients(config.openFilesLimit);
+  if (room !== undefined && config.concurrentLimit > room) {
+    logger.warn('concurrent-limit-above-descriptors', {
+      message: `clients beyond ${room} may fail to connect: raise ulimit -n or lower PARLEY_CONCURRENT_LIMIT`,
+      concurrentLimit: config.concurrentLimit,
+      openFilesLimit: config.openFilesLimit,
+    });
+  }
   if (config.key === DEFAULT_KEY) {
     logger.warn('default-key', {
       message: 'PARLEY_KEY is the public default; set a secret key to keep strangers out',
@@ -186,7 +217,17 @@ export async function startSignalingServer(
     url,
     websocketUrl,
     close: () => (closing ??= closeGracefully({ server, sockets, gate })),
+    reloadTokens: () => {
+      const result = credentials.reload();
+      if (result.ok) logger.info('tokens-reloaded', { issuedTokens: result.tokens });
+      else logger.error('tokens-reload-failed', { message: result.message, issuedTokens: 0 });
+    },
   };
+}
+
+/** Clients the soft descriptor limit leaves room for, when it is known and finite. */
+function roomForClients(openFilesLimit: number | 'unlimited' | null): number | undefined {
+  return typeof openFilesLimit === 'number' ? openFilesLimit - DESCRIPTOR_RESERVE : undefined;
 }
 
 /** A host as it appears in a URL: wildcard binds become localhost, IPv6 gets brackets. */

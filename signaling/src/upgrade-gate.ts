@@ -11,6 +11,11 @@ export interface UpgradeGateOptions {
   /** Counts one connection attempt from the request's client; false means too many. */
   readonly takeConnection: (req: IncomingMessage) => boolean;
   readonly onRefused: (req: IncomingMessage, reason: UpgradeRefusal) => void;
+  /**
+   * Rewrites an accepted upgrade's URL before PeerServer reads it (Parley swaps the client's
+   * credential for the key PeerServer checks, see credentials.ts).
+   */
+  readonly rewriteUrl: (url: string | undefined) => string | undefined;
 }
 
 export interface UpgradeGate {
@@ -35,7 +40,7 @@ const REFUSAL_STATUS: Readonly<Record<UpgradeRefusal, number>> = {
 export function openUpgradeGate(
   server: Server,
   sockets: WebSocketServer,
-  { path, isAllowedOrigin, takeConnection, onRefused }: UpgradeGateOptions,
+  { path, isAllowedOrigin, takeConnection, onRefused, rewriteUrl }: UpgradeGateOptions,
 ): UpgradeGate {
   let closed = false;
 
@@ -58,6 +63,7 @@ export function openUpgradeGate(
     if (pathnameOf(req) !== path) return refuse(req, socket, 'unknown-path');
     if (!takeConnection(req)) return refuse(req, socket, 'rate-limited');
     if (!isAllowedOrigin(req.headers.origin)) return refuse(req, socket, 'origin');
+    req.url = rewriteUrl(req.url);
     socket.off('error', onError); // ws installs its own handler from here on
     sockets.handleUpgrade(req, socket, head, (ws) => sockets.emit('connection', ws, req));
   });

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.ts';
 
@@ -12,16 +13,25 @@ function problemsOf(env: Record<string, string>): readonly string[] {
   throw new Error('expected a ConfigError');
 }
 
+/** /proc/self/limits as a process with `ulimit -n 4096` sees it (other lines left out). */
+const LIMITS_4096 = [
+  'Limit                     Soft Limit           Hard Limit           Units     ',
+  'Max processes             96365                96365                processes ',
+  'Max open files            4096                 524288               files     ',
+].join('\n');
+
 describe('loadConfig', () => {
   it('applies the documented defaults to an empty environment', () => {
-    expect(loadConfig({})).toEqual({
+    expect(loadConfig({}, LIMITS_4096)).toEqual({
       host: '0.0.0.0',
       port: 9000,
       path: '/parley',
       key: 'parley',
+      tokensFile: null,
       tls: null,
       allowedOrigins: ['*'],
-      concurrentLimit: 5000,
+      concurrentLimit: 4096 - 64,
+      openFilesLimit: 4096,
       aliveTimeoutMs: 60_000,
       expireTimeoutMs: 5000,
       proxied: false,
@@ -41,32 +51,38 @@ describe('loadConfig', () => {
   });
 
   it('reads every variable', () => {
-    const config = loadConfig({
-      PARLEY_HOST: '127.0.0.1',
-      PARLEY_PORT: '0',
-      PARLEY_PATH: '/signal/',
-      PARLEY_KEY: 'S3cret-key_1',
-      PARLEY_TLS_CERT: '/etc/tls/cert.pem',
-      PARLEY_TLS_KEY: '/etc/tls/key.pem',
-      PARLEY_ALLOWED_ORIGINS: 'chrome-extension://*, https://Example.org/',
-      PARLEY_CONCURRENT_LIMIT: '50',
-      PARLEY_ALIVE_TIMEOUT_MS: '30000',
-      PARLEY_EXPIRE_TIMEOUT_MS: '2000',
-      PARLEY_PROXIED: 'true',
-      PARLEY_LOG_LEVEL: 'debug',
-      PARLEY_CONNECTIONS_PER_MINUTE: '10',
-      PARLEY_MESSAGES_PER_SECOND: '5',
-      PARLEY_MESSAGE_BURST: '30',
-      PARLEY_MAX_MESSAGE_BYTES: '32768',
-    });
+    const config = loadConfig(
+      {
+        PARLEY_HOST: '127.0.0.1',
+        PARLEY_PORT: '0',
+        PARLEY_PATH: '/signal/',
+        PARLEY_KEY: 'S3cret-key_1',
+        PARLEY_TLS_CERT: '/etc/tls/cert.pem',
+        PARLEY_TLS_KEY: '/etc/tls/key.pem',
+        PARLEY_ALLOWED_ORIGINS: 'chrome-extension://*, https://Example.org/',
+        PARLEY_CONCURRENT_LIMIT: '50',
+        PARLEY_ALIVE_TIMEOUT_MS: '30000',
+        PARLEY_EXPIRE_TIMEOUT_MS: '2000',
+        PARLEY_PROXIED: 'true',
+        PARLEY_LOG_LEVEL: 'debug',
+        PARLEY_CONNECTIONS_PER_MINUTE: '10',
+        PARLEY_MESSAGES_PER_SECOND: '5',
+        PARLEY_MESSAGE_BURST: '30',
+        PARLEY_MAX_MESSAGE_BYTES: '32768',
+        PARLEY_TOKENS_FILE: '/etc/parley/tokens',
+      },
+      LIMITS_4096,
+    );
     expect(config).toEqual({
       host: '127.0.0.1',
       port: 0,
       path: '/signal',
       key: 'S3cret-key_1',
+      tokensFile: '/etc/parley/tokens',
       tls: { certFile: '/etc/tls/cert.pem', keyFile: '/etc/tls/key.pem' },
       allowedOrigins: ['chrome-extension://*', 'https://example.org'],
       concurrentLimit: 50,
+      openFilesLimit: 4096,
       aliveTimeoutMs: 30_000,
       expireTimeoutMs: 2000,
       proxied: true,
@@ -90,6 +106,22 @@ describe('loadConfig', () => {
     ],
   ])('accepts PARLEY_PROXIED=%s', (raw, expected) => {
     expect(loadConfig({ PARLEY_PROXIED: raw }).proxied).toEqual(expected);
+  });
+
+  it('sizes the concurrent limit from ulimit -n unless PARLEY_CONCURRENT_LIMIT is set', () => {
+    expect(loadConfig({}, LIMITS_4096).concurrentLimit).toBe(4032);
+    expect(loadConfig({}, '')).toMatchObject({ concurrentLimit: 960, openFilesLimit: null });
+    expect(loadConfig({ PARLEY_CONCURRENT_LIMIT: '100000' }, LIMITS_4096).concurrentLimit).toBe(
+      100_000,
+    );
+  });
+
+  it('accepts only issued tokens when PARLEY_TOKENS_FILE is set without PARLEY_KEY', () => {
+    const config = loadConfig({ PARLEY_TOKENS_FILE: 'tokens.txt' }, LIMITS_4096);
+    expect(config.key).toBeNull();
+    expect(config.tokensFile).toBe(resolve('tokens.txt'));
+    const both = loadConfig({ PARLEY_TOKENS_FILE: '/t', PARLEY_KEY: 'shared-1' }, LIMITS_4096);
+    expect(both).toMatchObject({ key: 'shared-1', tokensFile: '/t' });
   });
 
   it('accepts the root path and a specific extension origin', () => {
@@ -121,6 +153,8 @@ describe('loadConfig', () => {
     ['PARLEY_ALLOWED_ORIGINS', '*, https://example.org'],
     ['PARLEY_ALLOWED_ORIGINS', ' , '],
     ['PARLEY_CONCURRENT_LIMIT', '0'],
+    ['PARLEY_CONCURRENT_LIMIT', '1000001'],
+    ['PARLEY_CONCURRENT_LIMIT', 'auto'],
     ['PARLEY_ALIVE_TIMEOUT_MS', '10'],
     ['PARLEY_EXPIRE_TIMEOUT_MS', 'soon'],
     ['PARLEY_PROXIED', 'yes'],
@@ -175,7 +209,8 @@ describe('docs/self-hosting.md', () => {
   it('documents the real defaults', () => {
     for (const [, name = '', cell = ''] of rows) {
       if (cell === '_(unset)_') continue;
-      expect(loadConfig({ [name]: cell.slice(1, -1) }), name).toEqual(loadConfig({}));
+      const env = { [name]: cell.slice(1, -1) };
+      expect(loadConfig(env, LIMITS_4096), name).toEqual(loadConfig({}, LIMITS_4096));
     }
   });
 });

@@ -3,10 +3,10 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { LogLine } from './harness.ts';
 
-const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** Node that strips types (22.18+): this one if it can, else the project's pinned Node 22. */
-function nodeBinary(): string {
+export function nodeBinary(): string {
   const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
   const canStripTypes = major > 22 || (major === 22 && minor >= 18);
   return canStripTypes ? process.execPath : `${REPO_ROOT}node_modules/.bin/node`;
@@ -24,10 +24,20 @@ export interface ServerProcess {
 
 /**
  * Runs `node signaling/src/<script>` (the server's main.ts by default) as a real process,
- * with only the given variables set.
+ * with only the given variables set; with `openFiles`, under that `ulimit -n`, hard and soft
+ * (Node raises its soft limit to the hard one as it starts, so the hard one is what counts).
  */
-export function spawnServer(env: Record<string, string>, script = 'main.ts'): ServerProcess {
-  const child = spawn(nodeBinary(), [`signaling/src/${script}`], {
+export function spawnServer(
+  env: Record<string, string>,
+  script = 'main.ts',
+  openFiles?: number,
+): ServerProcess {
+  const command = [nodeBinary(), `signaling/src/${script}`];
+  const [file = '', ...args] =
+    openFiles === undefined
+      ? command
+      : ['sh', '-c', `ulimit -n ${openFiles} && exec "$0" "$@"`, ...command];
+  const child = spawn(file, args, {
     cwd: REPO_ROOT,
     // No inherited PARLEY_* variables from whoever runs the tests.
     env: { PATH: process.env.PATH ?? '', ...env },
