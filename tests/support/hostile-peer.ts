@@ -326,14 +326,27 @@ export class HostilePeer {
   }
 
   /**
-   * Opens a data connection to `target` as Parley does (reliable, raw text frames) and
-   * waits until it is open; fails if it is not open within `timeoutMs`.
+   * Opens a data connection to `target` as Parley does (reliable, raw text frames), waits
+   * until it is open and her identity frame (as her HandshakeMode says) is sent; fails if
+   * it is not open within `timeoutMs`.
    */
-  async connect(target: string, metadata?: unknown, timeoutMs = 15_000): Promise<void> {
-    this.#log(`connecting to ${target} with metadata ${JSON.stringify(metadata)}`);
+  async connect(
+    target: string,
+    metadata?: unknown,
+    timeoutMs = 15_000,
+    /**
+     * JSON frames to send the moment her identity frame is out (or would have been), in
+     * the same task: they arrive before the other side can have checked it.
+     */
+    firstFrames: unknown[] = [],
+  ): Promise<void> {
+    this.#log(
+      `connecting to ${target} with metadata ${JSON.stringify(metadata)}` +
+        (firstFrames.length > 0 ? `, then sending ${JSON.stringify(firstFrames)}` : ''),
+    );
     await this.page
       .evaluate(
-        async ({ target, metadata, timeoutMs }) => {
+        async ({ target, metadata, timeoutMs, firstFrames }) => {
           const mallory = window.mallory!;
           const connection = mallory.peer.connect(target, {
             reliable: true,
@@ -358,8 +371,9 @@ export class HostilePeer {
           // adopt() sends her identity on open; signing takes a moment, and a frame a test
           // sends must not overtake it.
           await mallory.identitySent.get(connection.connectionId);
+          for (const frame of firstFrames) connection.dataChannel.send(JSON.stringify(frame));
         },
-        { target, metadata, timeoutMs },
+        { target, metadata, timeoutMs, firstFrames },
       )
       .finally(() => this.#syncEvents());
   }
