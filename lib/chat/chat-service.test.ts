@@ -32,6 +32,8 @@ interface Party {
   fileFrames: { from: string; frame: FileFrame }[];
   /** Call frames handed on to the call service. */
   callFrames: { from: string; frame: CallFrame }[];
+  /** Keys the peers proved on their links, as ContactKeys would know them. */
+  provenKeys: Map<string, string>;
 }
 
 /**
@@ -69,6 +71,7 @@ class Network {
       wanted: [],
       fileFrames: [],
       callFrames: [],
+      provenKeys: new Map(),
     };
     this.#parties.set(id, party);
     party.service = this.#serviceFor(party);
@@ -209,6 +212,7 @@ class Network {
         return Promise.resolve();
       },
       onCallFrame: (from, frame) => party.callFrames.push({ from, frame }),
+      provenKey: (peerId) => party.provenKeys.get(peerId) ?? null,
     });
   }
 }
@@ -305,6 +309,29 @@ afterEach(async () => {
 });
 
 describe('ChatService: contact requests', () => {
+  it('pins the key a stranger proved on its link when its request makes it a contact', async () => {
+    bob.provenKeys.set(ALICE, 'alice-key');
+    await alice.service.addContact(BOB, '');
+    net.up(alice, bob);
+    await net.settle();
+
+    expect(contactOf(bob, ALICE)).toMatchObject({ status: 'incoming', publicKey: 'alice-key' });
+    expect(await bob.service.answerRequest(ALICE, true)).toEqual({ ok: true });
+    expect(contactOf(bob, ALICE)).toMatchObject({ status: 'accepted', publicKey: 'alice-key' });
+  });
+
+  it('updateContact changes a record in the peer queue, and leaves it when told to', async () => {
+    await alice.service.addContact(BOB, '');
+    const changed = await alice.service.updateContact(BOB, (contact) => ({
+      ...contact,
+      verified: true,
+    }));
+    expect(changed).toMatchObject({ peerId: BOB, verified: true });
+    expect(await alice.service.updateContact(BOB, () => null)).toMatchObject({ verified: true });
+    expect(await alice.service.updateContact(CAROL, () => null)).toBeUndefined();
+    expect((await alice.store.listContacts())[0]).toMatchObject({ verified: true });
+  });
+
   it("asks a peer it adds once the link opens; they see an incoming request with the adder's name", async () => {
     expect(await alice.service.addContact(BOB, 'Bobby')).toEqual({ ok: true });
     expect(alice.wanted.at(-1)).toEqual([BOB]);

@@ -46,6 +46,11 @@ export interface ChatServiceOptions {
   onFileFrame: (peerId: string, frame: FileFrame) => Promise<void>;
   /** A call frame from an accepted contact (see CallService). */
   onCallFrame: (peerId: string, frame: CallFrame) => void;
+  /**
+   * The identity key this peer proved on its link (lib/identity/contact-keys.ts), pinned
+   * when a contact is made for a peer we had none for; `null` if none was proven yet.
+   */
+  provenKey: (peerId: string) => string | null;
 }
 
 type Result<T = object> = ({ ok: true } & T) | { ok: false; error: string };
@@ -119,6 +124,29 @@ export class ChatService {
       );
   }
 
+  contact(peerId: string): Contact | undefined {
+    return this.#contacts.get(peerId);
+  }
+
+  /**
+   * Changes a contact's record, in this peer's queue so it cannot interleave with a frame
+   * or an intent. `change` returns the new record, or `null` to leave it; the result is the
+   * record as it now stands (`undefined` if there is no such contact).
+   */
+  updateContact(
+    peerId: string,
+    change: (contact: Contact) => Contact | null,
+  ): Promise<Contact | undefined> {
+    return this.#serial(peerId, async () => {
+      const contact = this.#contacts.get(peerId);
+      if (!contact) return undefined;
+      const changed = change(contact);
+      if (!changed) return contact;
+      await this.#saveContact(changed);
+      return changed;
+    });
+  }
+
   isAccepted(peerId: string): boolean {
     return this.#contacts.get(peerId)?.status === 'accepted';
   }
@@ -150,7 +178,7 @@ export class ChatService {
         offeredName: existing?.offeredName ?? '',
         status,
         addedAt: existing?.addedAt ?? Date.now(),
-        publicKey: existing?.publicKey ?? null,
+        publicKey: existing?.publicKey ?? this.#options.provenKey(peerId),
         verified: existing?.verified ?? false,
         pendingKey: existing?.pendingKey ?? null,
       });
@@ -303,7 +331,7 @@ export class ChatService {
             offeredName: cleanName(message.name),
             status: 'incoming',
             addedAt: contact?.addedAt ?? Date.now(),
-            publicKey: contact?.publicKey ?? null,
+            publicKey: contact?.publicKey ?? this.#options.provenKey(peerId),
             verified: contact?.verified ?? false,
             pendingKey: contact?.pendingKey ?? null,
           });

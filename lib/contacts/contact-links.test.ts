@@ -1,6 +1,8 @@
 import type { DataConnection, Peer } from 'peerjs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeDataConnection, FakePeer } from '../host/testing/fake-peer.ts';
+import type { HandshakeOutcome, StartHandshake } from '../identity/handshake-outcome.ts';
+import { passAtOnce, ScriptedHandshakes } from '../identity/testing/scripted-handshake.ts';
 import { ContactLinks } from './contact-links.ts';
 
 const OWN = 'mmmm-5555';
@@ -13,7 +15,7 @@ const LARGER = 'zzzz-9999';
 const CONTACT_OPTIONS = { reliable: true, serialization: 'raw', metadata: { kind: 'contact' } };
 
 /** One host's ContactLinks over a FakePeer, with the contacts' facts set by the test. */
-function setup(ownId = OWN) {
+function setup(ownId = OWN, handshake: StartHandshake = passAtOnce) {
   const peer = new FakePeer(ownId, {});
   const state = { registered: true };
   const blocked = new Set<string>();
@@ -21,8 +23,11 @@ function setup(ownId = OWN) {
   const onOpen = vi.fn<(peerId: string) => void>();
   const onClose = vi.fn<(peerId: string) => void>();
   const onData = vi.fn<(peerId: string, data: unknown) => void>();
+  const onRefused = vi.fn<(peerId: string, outcome: HandshakeOutcome) => void>();
   const links = new ContactLinks({
     ownId,
+    handshake,
+    onRefused,
     peer: () => (state.registered ? (peer as unknown as Peer) : null),
     blocked: (peerId) => blocked.has(peerId),
     known: (peerId) => known.has(peerId),
@@ -42,7 +47,20 @@ function setup(ownId = OWN) {
     links.adopt(connection as unknown as DataConnection);
     return connection;
   };
-  return { links, peer, state, blocked, known, onOpen, onClose, onData, attempts, latest, adopt };
+  return {
+    links,
+    peer,
+    state,
+    blocked,
+    known,
+    onOpen,
+    onClose,
+    onData,
+    onRefused,
+    attempts,
+    latest,
+    adopt,
+  };
 }
 
 const closed = (connection: FakeDataConnection) => connection.calls.includes('close');
@@ -608,5 +626,139 @@ describe('ContactLinks: a peer that vanishes without closing', () => {
 
     expect(closed(connection)).toBe(false);
     expect(links.isOnline(BOB)).toBe(true);
+  });
+});
+
+describe('ContactLinks: the identity handshake gates every link', () => {
+  it('a connection that opens is not a link until its handshake passes', () => {
+    const handshakes = new ScriptedHandshakes();
+    const { links, latest, onOpen, onData } = setup(OWN, handshakes.start);
+    links.setWanted([BOB]);
+    const connection = latest(BOB);
+
+    connection.simulateOpen();
+    connection.simulateData('identity frame');
+    connection.simulateData('after 1');
+    connection.simulateData('after 2');
+
+    expect(links.isOnline(BOB)).toBe(false);
+    expect(onOpen).not.toHaveBeenCalled();
+    expect(onData).not.toHaveBeenCalled();
+    expect(links.send(BOB, 'hello')).toBe(false);
+    expect(links.openChannel(BOB, 64)).toBeNull();
+    expect(handshakes.latest(BOB).received).toEqual(['identity frame']);
+
+    handshakes.latest(BOB).decide({ ok: true });
+
+    expect(links.isOnline(BOB)).toBe(true);
+    expect(onOpen).toHaveBeenCalledWith(BOB);
+    // What came after their identity frame is delivered, in order, once it passed.
+    expect(onData.mock.calls).toEqual([
+      [BOB, 'after 1'],
+      [BOB, 'after 2'],
+    ]);
+  });
+
+  it('a failed handshake closes the connection, drops what it held and reports it', () => {
+    const handshakes = new ScriptedHandshakes();
+    const { links, latest, onOpen, onData, onRefused } = setup(OWN, handshakes.start);
+    links.setWanted([BOB]);
+    const connection = latest(BOB);
+    connection.simulateOpen();
+    connection.simulateData('identity frame');
+    connection.simulateData('chat');
+
+    const outcome = { ok: false, reason: 'bad-signature', detail: 'no match' } as const;
+    handshakes.latest(BOB).decide(outcome);
+
+    expect(closed(connection)).toBe(true);
+    expect(onRefused).toHaveBeenCalledWith(BOB, outcome);
+    expect(onOpen).not.toHaveBeenCalled();
+    expect(onData).not.toHaveBeenCalled();
+    expect(links.isOnline(BOB)).toBe(false);
+  });
+
+  it('retries a wanted contact after a failed handshake, with back-off', () => {
+    const handshakes = new ScriptedHandshakes();
+    const { links, attempts, latest } = setup(OWN, handshakes.start);
+    links.setWanted([BOB]);
+    latest(BOB).simulateOpen();
+    handshakes.latest(BOB).decide({ ok: false, reason: 'key-changed', detail: 'other key' });
+    expect(attempts(BOB)).toHaveLength(1);
+
+    vi.advanceTimersByTime(1_000);
+
+    expect(attempts(BOB)).toHaveLength(2);
+  });
+
+  it('cuts off a peer that floods frames while its handshake is being decided', () => {
+    const handshakes = new ScriptedHandshakes();
+    const { links, latest, onData } = setup(OWN, handshakes.start);
+    links.setWanted([BOB]);
+    const connection = latest(BOB);
+    connection.simulateOpen();
+    for (let i = 0; i <= 257; i += 1) connection.simulateData(`frame ${i}`);
+
+    expect(closed(connection)).toBe(true);
+    handshakes.latest(BOB).decide({ ok: true });
+    expect(links.isOnline(BOB)).toBe(false);
+    expect(onData).not.toHaveBeenCalled();
+  });
+
+  it('a connection that closes mid-handshake cancels it, and a late outcome changes nothing', () => {
+    const handshakes = new ScriptedHandshakes();
+    const { links, latest, onOpen } = setup(OWN, handshakes.start);
+    links.setWanted([BOB]);
+    const connection = latest(BOB);
+    connection.simulateOpen();
+
+    connection.simulateError('connection-closed');
+    handshakes.latest(BOB).decide({ ok: true });
+
+    expect(handshakes.latest(BOB).cancelled).toBe(true);
+    expect(onOpen).not.toHaveBeenCalled();
+    expect(links.isOnline(BOB)).toBe(false);
+  });
+
+  it('reports DTLS failing before the channel opens: the SDP fingerprint was not the certificate', () => {
+    const handshakes = new ScriptedHandshakes();
+    const { links, peer, onRefused } = setup(OWN, handshakes.start);
+    const pc = Object.assign(new EventTarget(), {
+      connectionState: 'connecting',
+      sctp: { transport: { state: 'connecting' } },
+    });
+    const connect = peer.connect.bind(peer);
+    peer.connect = (target, options) => {
+      const connection = connect(target, options);
+      connection.peerConnection = pc as unknown as RTCPeerConnection;
+      return connection;
+    };
+    links.setWanted([BOB]);
+
+    pc.connectionState = 'failed';
+    pc.sctp.transport.state = 'failed';
+    pc.dispatchEvent(new Event('connectionstatechange'));
+
+    expect(onRefused).toHaveBeenCalledWith(BOB, expect.objectContaining({ reason: 'dtls-failed' }));
+    expect(closed(peer.outgoing[0]!)).toBe(true);
+  });
+
+  it('does not call an ICE failure (DTLS never started) an attack', () => {
+    const { links, peer, onRefused } = setup(OWN, new ScriptedHandshakes().start);
+    const pc = Object.assign(new EventTarget(), {
+      connectionState: 'failed',
+      sctp: { transport: { state: 'new' } },
+    });
+    const connect = peer.connect.bind(peer);
+    peer.connect = (target, options) => {
+      const connection = connect(target, options);
+      connection.peerConnection = pc as unknown as RTCPeerConnection;
+      return connection;
+    };
+    links.setWanted([BOB]);
+
+    pc.dispatchEvent(new Event('connectionstatechange'));
+
+    expect(onRefused).not.toHaveBeenCalled();
   });
 });

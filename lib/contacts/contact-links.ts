@@ -1,5 +1,10 @@
 import type { DataConnection, Peer } from 'peerjs';
 import { Backoff } from '../host/backoff.ts';
+import type {
+  HandshakeOutcome,
+  LinkHandshake,
+  StartHandshake,
+} from '../identity/handshake-outcome.ts';
 import { logger } from '../log.ts';
 
 export interface ContactLinksOptions {
@@ -10,6 +15,13 @@ export interface ContactLinksOptions {
   blocked: (peerId: string) => boolean;
   /** Peers we know (any contact record): their unsolicited connections are kept. */
   known: (peerId: string) => boolean;
+  /**
+   * Proves who we are and checks who they are on every connection that opens
+   * (lib/identity/identity-handshake.ts). Only a connection that passes is a link.
+   */
+  handshake: StartHandshake;
+  /** A connection failed its handshake (it is closed): the host decides what to warn of. */
+  onRefused: (peerId: string, outcome: Exclude<HandshakeOutcome, { ok: true }>) => void;
   onOpen: (peerId: string) => void;
   onClose: (peerId: string) => void;
   onData: (peerId: string, data: unknown) => void;
@@ -22,7 +34,12 @@ interface Link {
   stranger: boolean;
   /** The peer reached us while our own attempt was pending: if ours fails, retry at once. */
   seenOnline: boolean;
+  /** The handshake passed: the link carries frames, and the contact is online. */
   open: boolean;
+  /** The handshake under way on the connection, if it opened and is not decided yet. */
+  handshake: LinkHandshake | null;
+  /** Frames that came after theirs while the handshake was being decided. */
+  held: unknown[];
   backoff: Backoff;
   retryTimer: ReturnType<typeof setTimeout> | null;
   attemptTimer: ReturnType<typeof setTimeout> | null;
@@ -38,6 +55,9 @@ const MAX_STRANGERS = 16;
 export function unavailablePeer(error: { message: string }): string | null {
   return /^Could not connect to peer (.+)$/.exec(error.message)?.[1] ?? null;
 }
+
+/** Frames a link holds while its handshake is decided; a peer that sends more is cut off. */
+const MAX_HELD_FRAMES = 256;
 
 /** ICE may report 'disconnected' briefly; only a longer silence ends the link. */
 const ICE_GRACE_MS = 3_000;
@@ -120,6 +140,15 @@ export class ContactLinks {
     }
   }
 
+  /** Tries this peer again now, if it is wanted and not connected (a key was accepted). */
+  retryNow(peerId: string): void {
+    const link = this.#links.get(peerId);
+    if (!link || link.connection || !this.#wanted.has(peerId)) return;
+    link.backoff.reset();
+    this.#clearRetry(link);
+    this.#connect(peerId, link);
+  }
+
   /** The server is reachable again: whoever is offline is worth trying now. */
   retryAllNow(): void {
     for (const [peerId, link] of this.#links) {
@@ -189,6 +218,8 @@ export class ContactLinks {
       stranger: false,
       seenOnline: false,
       open: false,
+      handshake: null,
+      held: [],
       backoff: new Backoff({ initialMs: 1_000, maxMs: 30_000, jitter: 0.2 }),
       retryTimer: null,
       attemptTimer: null,
@@ -241,18 +272,27 @@ export class ContactLinks {
     link.initiatedByMe = initiatedByMe;
     link.open = false;
     const current = () => link.connection === connection;
+    this.#watchDtls(peerId, link, connection);
     connection.on('open', () => {
       if (!current()) return;
-      if (link.attemptTimer !== null) clearTimeout(link.attemptTimer);
-      link.attemptTimer = null;
-      link.open = true;
-      link.backoff.reset();
       this.#watchIce(peerId, link, connection);
-      logger.info('link-open', { peerId, initiatedByMe });
-      this.#options.onOpen(peerId);
+      let decided = false;
+      const handshake = this.#options.handshake(peerId, connection, (outcome) => {
+        decided = true;
+        if (current()) this.#handshakeDone(peerId, link, connection, outcome, initiatedByMe);
+      });
+      if (!decided && current()) link.handshake = handshake;
     });
     connection.on('data', (data) => {
-      if (current() && link.open) this.#options.onData(peerId, data);
+      if (!current()) return;
+      if (link.open) this.#options.onData(peerId, data);
+      else if (link.handshake && !link.handshake.receive(data)) {
+        if (link.held.length < MAX_HELD_FRAMES) link.held.push(data);
+        else {
+          logger.warn('link-refused-too-many-frames', { peerId });
+          this.#end(peerId, link, connection);
+        }
+      }
     });
     connection.on('close', () => {
       if (current()) this.#lost(peerId, link);
@@ -261,6 +301,30 @@ export class ContactLinks {
       logger.warn('link-error', { peerId, type: error.type });
       this.#end(peerId, link, connection);
     });
+  }
+
+  #handshakeDone(
+    peerId: string,
+    link: Link,
+    connection: DataConnection,
+    outcome: HandshakeOutcome,
+    initiatedByMe: boolean,
+  ): void {
+    link.handshake = null;
+    const held = link.held;
+    link.held = [];
+    if (!outcome.ok) {
+      this.#end(peerId, link, connection);
+      this.#options.onRefused(peerId, outcome);
+      return;
+    }
+    if (link.attemptTimer !== null) clearTimeout(link.attemptTimer);
+    link.attemptTimer = null;
+    link.open = true;
+    link.backoff.reset();
+    logger.info('link-open', { peerId, initiatedByMe });
+    this.#options.onOpen(peerId);
+    for (const data of held) if (link.connection === connection) this.#options.onData(peerId, data);
   }
 
   /**
@@ -273,6 +337,26 @@ export class ContactLinks {
       return;
     }
     this.#lost(peerId, link);
+  }
+
+  /**
+   * DTLS that fails once ICE has connected means the peer's certificate did not match the
+   * fingerprint the signaling server relayed: the server (or someone) rewrote the SDP. The
+   * channel never opens, so this is watched from the start.
+   */
+  #watchDtls(peerId: string, link: Link, connection: DataConnection): void {
+    const pc = connection.peerConnection as RTCPeerConnection | undefined;
+    if (!pc) return;
+    pc.addEventListener('connectionstatechange', () => {
+      if (pc.connectionState !== 'failed' || pc.sctp?.transport.state !== 'failed') return;
+      if (link.connection !== connection || link.open) return;
+      this.#end(peerId, link, connection);
+      this.#options.onRefused(peerId, {
+        ok: false,
+        reason: 'dtls-failed',
+        detail: "DTLS failed: the peer's certificate did not match the SDP's fingerprint",
+      });
+    });
   }
 
   /** A peer that vanished without closing is noticed through ICE, within seconds. */
@@ -303,6 +387,9 @@ export class ContactLinks {
     link.connection = null;
     const wasOpen = link.open;
     link.open = false;
+    link.handshake?.cancel();
+    link.handshake = null;
+    link.held = [];
     if (link.attemptTimer !== null) clearTimeout(link.attemptTimer);
     link.attemptTimer = null;
     connection?.close();

@@ -1,4 +1,15 @@
-import { createIdentityKeys, type IdentityKeys } from '../identity/identity-keys.ts';
+import {
+  fakeNegotiated,
+  HandshakePartner,
+  randomFingerprint,
+} from '../identity/testing/handshake-partner.ts';
+import { handshakeTranscript } from '../identity/handshake-transcript.ts';
+import {
+  createIdentityKeys,
+  verifySignature,
+  type IdentityKeys,
+} from '../identity/identity-keys.ts';
+import { safetyNumber, verificationCode } from '../identity/safety-number.ts';
 import type { Peer } from 'peerjs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { HostState } from '../protocol/host-state.ts';
@@ -224,8 +235,22 @@ describe('PeerHost: unchanged settings', () => {
   });
 });
 
+/** Opens a test connection and completes the far end's half of the identity handshake. */
+async function handshake(connection: FakeDataConnection, partner: HandshakePartner): Promise<void> {
+  const ours = randomFingerprint();
+  const theirs = randomFingerprint();
+  connection.peerConnection = fakeNegotiated(ours, theirs);
+  connection.simulateOpen();
+  connection.simulateData(await partner.identityFrame(identity.peerId, theirs, ours));
+}
+
 describe('PeerHost: calls', () => {
   const BOB = 'bcde-fghj-kmnp-qrst';
+  let bob: HandshakePartner;
+
+  beforeEach(async () => {
+    bob = await HandshakePartner.create(BOB);
+  });
 
   /** Bob becomes an accepted contact over an open link; returns that link. */
   async function acceptedBob(): Promise<FakeDataConnection> {
@@ -237,7 +262,7 @@ describe('PeerHost: calls', () => {
       if (!connection) throw new Error('no connection to Bob yet');
       return connection;
     });
-    link.simulateOpen();
+    await handshake(link, bob);
     link.simulateData(JSON.stringify({ v: 1, type: 'contact-accept', name: 'Bob' }));
     await vi.waitFor(() =>
       expect(host.state.contacts.find((contact) => contact.peerId === BOB)?.status).toBe(
@@ -299,5 +324,151 @@ describe('PeerHost: calls', () => {
       expect(platformRequests.at(-1)).toEqual({ op: 'badge', count: 0, ringing: false }),
     );
     expect(host.state.calls[0]).toMatchObject({ state: 'ended', endReason: 'declined' });
+  });
+});
+
+describe('PeerHost: identity', () => {
+  const BOB = 'bcde-fghj-kmnp-qrst';
+  let bob: HandshakePartner;
+
+  beforeEach(async () => {
+    bob = await HandshakePartner.create(BOB);
+    lastPeer().emit('open', identity.peerId);
+    expect(await host.handlers.addContact({ peerId: BOB, nickname: 'Bob' })).toEqual({ ok: true });
+  });
+
+  const bobSummary = () => host.state.contacts.find((contact) => contact.peerId === BOB);
+  const connectionsToBob = () => lastPeer().outgoing.filter((candidate) => candidate.peer === BOB);
+  const latestToBob = () =>
+    vi.waitFor(() => {
+      const connection = connectionsToBob().at(-1);
+      if (!connection) throw new Error('no connection to Bob yet');
+      return connection;
+    });
+  const framesOn = (connection: FakeDataConnection) =>
+    connection.sent.map((frame) => JSON.parse(String(frame)) as { type: string; key?: string });
+
+  it('proves itself first on every link, and pins the key Bob proves (trust on first use)', async () => {
+    const link = await latestToBob();
+    const ours = randomFingerprint();
+    const theirs = randomFingerprint();
+    link.peerConnection = fakeNegotiated(ours, theirs);
+    link.simulateOpen();
+    await vi.waitFor(() => expect(link.sent).toHaveLength(1));
+    const [first] = framesOn(link);
+    expect(first).toMatchObject({ type: 'identity', key: keys.publicKey });
+    // Bob checks it exactly as the protocol says, from his side of the connection.
+    const { signature } = JSON.parse(String(link.sent[0])) as { signature: string };
+    const transcript = handshakeTranscript(
+      { peerId: identity.peerId, publicKey: keys.publicKey, fingerprints: ours },
+      { peerId: BOB, fingerprints: theirs },
+    );
+    expect(await verifySignature(keys.publicKey, transcript, signature)).toBe(true);
+
+    link.simulateData(await bob.identityFrame(identity.peerId, theirs, ours));
+
+    await vi.waitFor(() => expect(bobSummary()?.online).toBe(true));
+    expect(bobSummary()).toMatchObject({ publicKey: bob.keys.publicKey, alarm: null });
+    // Only now does the contact request follow the identity frame.
+    expect(framesOn(link).map((frame) => frame.type)).toEqual(['identity', 'contact-request']);
+    const expected = await safetyNumber(
+      { peerId: identity.peerId, publicKey: keys.publicKey },
+      { peerId: BOB, publicKey: bob.keys.publicKey },
+    );
+    await vi.waitFor(() => expect(bobSummary()?.safetyNumber).toBe(expected));
+  });
+
+  it('a different key later: a loud alarm, the link closed, nothing sent until it is accepted', async () => {
+    await handshake(await latestToBob(), bob);
+    await vi.waitFor(() => expect(bobSummary()?.publicKey).toBe(bob.keys.publicKey));
+    (await latestToBob()).simulateData(
+      JSON.stringify({ v: 1, type: 'contact-accept', name: 'Bob' }),
+    );
+    await vi.waitFor(() => expect(bobSummary()?.status).toBe('accepted'));
+    (await latestToBob()).simulateRemoteClose();
+    const mallory = await HandshakePartner.create(BOB);
+    expect(await host.handlers.sendMessage({ peerId: BOB, text: 'for Bob only' })).toMatchObject({
+      ok: true,
+    });
+
+    const hijacked = await vi.waitFor(
+      () => {
+        const connection = connectionsToBob().at(-1);
+        if (!connection || connection.open || connection === connectionsToBob()[0])
+          throw new Error('no new attempt yet');
+        return connection;
+      },
+      { timeout: 5_000 },
+    );
+    await handshake(hijacked, mallory);
+
+    await vi.waitFor(() =>
+      expect(bobSummary()?.alarm).toEqual({ kind: 'key-changed', newKey: mallory.keys.publicKey }),
+    );
+    expect(hijacked.calls).toContain('close');
+    expect(framesOn(hijacked).map((frame) => frame.type)).toEqual(['identity']);
+    expect(bobSummary()).toMatchObject({ online: false, publicKey: bob.keys.publicKey });
+
+    expect(await host.handlers.acceptContactKey({ peerId: BOB })).toEqual({ ok: true });
+    expect(bobSummary()).toMatchObject({
+      publicKey: mallory.keys.publicKey,
+      pendingKey: null,
+      verified: false,
+      alarm: null,
+    });
+    expect(await host.handlers.acceptContactKey({ peerId: BOB })).toEqual({
+      ok: false,
+      error: 'There is no new key to accept.',
+    });
+  });
+
+  it('a signature for another connection: the handshake-failed alarm, until one verifies', async () => {
+    const link = await latestToBob();
+    const ours = randomFingerprint();
+    const theirs = randomFingerprint();
+    link.peerConnection = fakeNegotiated(ours, theirs);
+    link.simulateOpen();
+    // Signed over the fingerprints of the leg a relay in the middle has with Bob.
+    link.simulateData(await bob.identityFrame(identity.peerId, randomFingerprint(), ours));
+
+    await vi.waitFor(() => expect(bobSummary()?.alarm).toMatchObject({ kind: 'handshake-failed' }));
+    expect(link.calls).toContain('close');
+    expect(framesOn(link).map((frame) => frame.type)).toEqual(['identity']);
+    expect(bobSummary()).toMatchObject({ online: false, publicKey: null });
+  });
+
+  it('verifies Bob by his code only if it holds the key he proved', async () => {
+    expect(
+      await host.handlers.verifyContactCode({
+        peerId: BOB,
+        code: verificationCode(BOB, bob.keys.publicKey),
+      }),
+    ).toEqual({ ok: false, error: 'No key yet: connect to them once first.' });
+    await handshake(await latestToBob(), bob);
+    await vi.waitFor(() => expect(bobSummary()?.publicKey).toBe(bob.keys.publicKey));
+
+    const impostor = await HandshakePartner.create(BOB);
+    const refused = await host.handlers.verifyContactCode({
+      peerId: BOB,
+      code: verificationCode(BOB, impostor.keys.publicKey),
+    });
+    expect(refused).toMatchObject({ ok: false });
+    expect(bobSummary()?.verified).toBe(false);
+    expect(await host.handlers.verifyContactCode({ peerId: BOB, code: 'hello' })).toEqual({
+      ok: false,
+      error: 'That is not a Parley verification code.',
+    });
+
+    expect(
+      await host.handlers.verifyContactCode({
+        peerId: BOB,
+        code: verificationCode(BOB, bob.keys.publicKey),
+      }),
+    ).toEqual({ ok: true });
+    expect(bobSummary()?.verified).toBe(true);
+    expect(await host.handlers.setContactVerified({ peerId: BOB, verified: false })).toEqual({
+      ok: true,
+    });
+    expect(bobSummary()?.verified).toBe(false);
   });
 });

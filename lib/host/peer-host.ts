@@ -22,6 +22,8 @@ import type {
 } from '../protocol/host-state.ts';
 import type { Settings } from '../settings/settings.ts';
 import { validateSettings } from '../settings/validate-settings.ts';
+import { ContactKeys } from '../identity/contact-keys.ts';
+import { HANDSHAKE_TIMEOUT_MS, identityHandshake } from '../identity/identity-handshake.ts';
 import type { IdentityKeys } from '../identity/identity-keys.ts';
 import { verificationCode } from '../identity/safety-number.ts';
 import { normalizePeerId, type PeerIdentity } from './peer-identity.ts';
@@ -79,6 +81,7 @@ export class PeerHost {
   readonly #transfers: TransferService;
   readonly #calls: CallService;
   readonly #chat: ChatService;
+  readonly #keys: ContactKeys;
   readonly #views: ViewRegistry;
   readonly #stateListeners = new Set<(state: HostState) => void>();
   readonly #eventListeners = new Set<(event: HostEvent) => void>();
@@ -119,6 +122,13 @@ export class PeerHost {
     this.#connection = this.#session.state;
     this.#links = new ContactLinks({
       ownId: options.identity.peerId,
+      handshake: identityHandshake({
+        ownId: options.identity.peerId,
+        keys: options.identityKeys,
+        judge: (peerId, key) => this.#keys.judge(peerId, key),
+        timeoutMs: HANDSHAKE_TIMEOUT_MS,
+      }),
+      onRefused: (peerId, outcome) => this.#keys.refused(peerId, outcome),
       peer: () => this.#session.onlinePeer,
       blocked: (peerId) => this.#chat.isBlocked(peerId),
       known: (peerId) => this.#chat.isKnown(peerId),
@@ -153,6 +163,13 @@ export class PeerHost {
       onEvent: (event) => this.#emit(event),
       onFileFrame: (peerId, frame) => this.#transfers.frameArrived(peerId, frame),
       onCallFrame: (peerId, frame) => this.#calls.frameArrived(peerId, frame),
+      provenKey: (peerId) => this.#keys.provenKey(peerId),
+    });
+    this.#keys = new ContactKeys({
+      ownId: options.identity.peerId,
+      ownKey: options.identityKeys.publicKey,
+      records: this.#chat,
+      onChange: () => this.#publish(),
     });
     this.#calls = new CallService({
       links: this.#links,
@@ -190,8 +207,8 @@ export class PeerHost {
       contacts: this.#chat.summaries().map((contact) => ({
         ...contact,
         autoAcceptBytes: this.#transfers.autoAcceptLimit(contact.peerId),
-        alarm: null,
-        safetyNumber: null,
+        alarm: this.#keys.alarmOf(contact),
+        safetyNumber: this.#keys.safetyNumberOf(contact),
       })),
       unreadTotal: this.#chat.unreadTotal,
       transfers: this.#transfers.summaries(),
@@ -258,9 +275,13 @@ export class PeerHost {
     blockContact: ({ peerId }) =>
       this.#thenForgetTransfers(peerId, this.#chat.blockContact(peerId)),
     unblockContact: ({ peerId }) => this.#chat.unblockContact(peerId),
-    acceptContactKey: () => ({ ok: false, error: 'Not built yet.' }),
-    setContactVerified: () => ({ ok: false, error: 'Not built yet.' }),
-    verifyContactCode: () => ({ ok: false, error: 'Not built yet.' }),
+    acceptContactKey: async ({ peerId }) => {
+      const result = await this.#keys.acceptKey(peerId);
+      if (result.ok) this.#links.retryNow(peerId);
+      return result;
+    },
+    setContactVerified: ({ peerId, verified }) => this.#keys.setVerified(peerId, verified === true),
+    verifyContactCode: ({ peerId, code }) => this.#keys.verifyCode(peerId, code),
     sendMessage: ({ peerId, text }) => this.#chat.sendMessage(peerId, text),
     getConversation: ({ peerId, limit }) => this.#chat.conversation(peerId, limit),
     sendFiles: ({ peerId, files }) =>

@@ -1,0 +1,148 @@
+import type { DataConnection } from 'peerjs';
+import { logger } from '../log.ts';
+import { decodeFrame } from '../wire/decode-frame.ts';
+import { encodeFrame } from '../wire/encode-frame.ts';
+import { dtlsFingerprints } from './dtls-fingerprints.ts';
+import type { HandshakeOutcome, LinkHandshake, StartHandshake } from './handshake-outcome.ts';
+import { handshakeTranscript } from './handshake-transcript.ts';
+import { signWith, verifySignature, type IdentityKeys } from './identity-keys.ts';
+
+/** What the handshake asks of whoever keeps the pinned keys (see ContactKeys). */
+export type JudgeKey = (peerId: string, key: string) => Promise<'trusted' | 'changed'>;
+
+export interface IdentityHandshakeOptions {
+  ownId: string;
+  keys: IdentityKeys;
+  judge: JudgeKey;
+  timeoutMs: number;
+}
+
+/** A peer gets this long after the connection opens to send its identity frame. */
+export const HANDSHAKE_TIMEOUT_MS = 10_000;
+
+/**
+ * The identity handshake of docs/protocol.md#identity-handshake, for ContactLinks: sends
+ * our signed identity frame, checks theirs against this connection's DTLS fingerprints,
+ * and asks `judge` whether the key they proved is the one we trust.
+ */
+export function identityHandshake(options: IdentityHandshakeOptions): StartHandshake {
+  return (peerId, connection, done) => new Handshake(options, peerId, connection, done);
+}
+
+class Handshake implements LinkHandshake {
+  readonly #options: IdentityHandshakeOptions;
+  readonly #peerId: string;
+  readonly #done: (outcome: HandshakeOutcome) => void;
+  readonly #fingerprints: { own: string; theirs: string } | null;
+  readonly #sent: Promise<boolean>;
+  readonly #timer: ReturnType<typeof setTimeout>;
+  #received = false;
+  #finished = false;
+
+  constructor(
+    options: IdentityHandshakeOptions,
+    peerId: string,
+    connection: DataConnection,
+    done: (outcome: HandshakeOutcome) => void,
+  ) {
+    this.#options = options;
+    this.#peerId = peerId;
+    this.#done = done;
+    this.#fingerprints = connectionFingerprints(connection);
+    this.#timer = setTimeout(
+      () => this.#fail('timeout', `no identity frame within ${options.timeoutMs} ms`),
+      options.timeoutMs,
+    );
+    this.#sent = this.#sendOwn(connection);
+    if (!this.#fingerprints) this.#fail('no-fingerprint', 'the SDP names no DTLS certificate');
+  }
+
+  receive(data: unknown): boolean {
+    if (this.#received) return false;
+    this.#received = true;
+    void this.#check(data).then(
+      (outcome) => this.#finish(outcome),
+      (error: unknown) => this.#fail('bad-signature', `could not be checked: ${String(error)}`),
+    );
+    return true;
+  }
+
+  cancel(): void {
+    this.#finished = true;
+    clearTimeout(this.#timer);
+  }
+
+  async #sendOwn(connection: DataConnection): Promise<boolean> {
+    if (!this.#fingerprints) return false;
+    const { ownId, keys } = this.#options;
+    try {
+      const transcript = handshakeTranscript(
+        { peerId: ownId, publicKey: keys.publicKey, fingerprints: this.#fingerprints.own },
+        { peerId: this.#peerId, fingerprints: this.#fingerprints.theirs },
+      );
+      const signature = await signWith(keys, transcript);
+      if (this.#finished) return false;
+      connection.send(encodeFrame({ v: 1, type: 'identity', key: keys.publicKey, signature }));
+      return true;
+    } catch (error) {
+      this.#fail('send-failed', String(error));
+      return false;
+    }
+  }
+
+  async #check(data: unknown): Promise<HandshakeOutcome> {
+    const decoded = decodeFrame(data);
+    if (!decoded.ok || decoded.message.type !== 'identity')
+      return failure(
+        'no-identity',
+        decoded.ok ? `the first frame was '${decoded.message.type}'` : decoded.detail,
+      );
+    if (!this.#fingerprints) return failure('no-fingerprint', 'the SDP names no DTLS certificate');
+    const { key, signature } = decoded.message;
+    const transcript = handshakeTranscript(
+      { peerId: this.#peerId, publicKey: key, fingerprints: this.#fingerprints.theirs },
+      { peerId: this.#options.ownId, fingerprints: this.#fingerprints.own },
+    );
+    if (!(await verifySignature(key, transcript, signature)))
+      return failure('bad-signature', 'the signature does not match this connection');
+    if ((await this.#options.judge(this.#peerId, key)) === 'changed')
+      return failure('key-changed', 'a key other than the pinned one');
+    // Ours must be on the wire before anything else we send once the link is open.
+    if (!(await this.#sent)) return failure('send-failed', 'our identity frame was not sent');
+    return { ok: true };
+  }
+
+  #fail(reason: Exclude<HandshakeOutcome, { ok: true }>['reason'], detail: string): void {
+    this.#finish(failure(reason, detail));
+  }
+
+  #finish(outcome: HandshakeOutcome): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    clearTimeout(this.#timer);
+    if (!outcome.ok)
+      logger.warn('identity-handshake-failed', {
+        peerId: this.#peerId,
+        reason: outcome.reason,
+        detail: outcome.detail,
+      });
+    this.#done(outcome);
+  }
+}
+
+function failure(
+  reason: Exclude<HandshakeOutcome, { ok: true }>['reason'],
+  detail: string,
+): HandshakeOutcome {
+  return { ok: false, reason, detail };
+}
+
+/** Both sides' fingerprints, from the descriptions the connection was negotiated with. */
+function connectionFingerprints(
+  connection: DataConnection,
+): { own: string; theirs: string } | null {
+  const pc = connection.peerConnection as RTCPeerConnection | undefined;
+  const own = dtlsFingerprints(pc?.localDescription?.sdp ?? '');
+  const theirs = dtlsFingerprints(pc?.remoteDescription?.sdp ?? '');
+  return own && theirs ? { own, theirs } : null;
+}
