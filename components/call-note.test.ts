@@ -67,7 +67,7 @@ describe('ringingIn', () => {
 });
 
 describe('cannotCall', () => {
-  const online = { status: 'accepted', online: true } as const;
+  const online = { status: 'accepted', online: true, alarm: null } as const;
   it('says why a contact cannot be called now', () => {
     expect(cannotCall(online, 'Bob', [])).toBeNull();
     expect(cannotCall({ ...online, online: false }, 'Bob', [])).toBe('Bob is offline.');
@@ -78,5 +78,9 @@ describe('cannotCall', () => {
       'You are already in a call.',
     );
     expect(cannotCall(online, 'Bob', [call({})])).toBeNull();
+    const failed = { kind: 'handshake-failed', at: 1, detail: '' } as const;
+    expect(cannotCall({ ...online, alarm: failed }, 'Bob', [])).toBe(
+      'Calls wait until the identity warning is resolved.',
+    );
   });
 });

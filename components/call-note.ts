@@ -59,11 +59,12 @@ export function ringingIn(calls: readonly CallSummary[] | undefined): CallSummar
 
 /** Why the call button cannot be used now, or null if it can. */
 export function cannotCall(
-  contact: Pick<ContactSummary, 'status' | 'online'>,
+  contact: Pick<ContactSummary, 'status' | 'online' | 'alarm'>,
   name: string,
   calls: readonly CallSummary[] | undefined,
 ): string | null {
   if (contact.status !== 'accepted') return `${name} has to accept you first.`;
+  if (contact.alarm) return 'Calls wait until the identity warning is resolved.';
   if (!contact.online) return `${name} is offline.`;
   if (calls?.some((call) => call.state !== 'ended')) return 'You are already in a call.';
   return null;

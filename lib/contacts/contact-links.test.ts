@@ -629,6 +629,16 @@ describe('ContactLinks: a peer that vanishes without closing', () => {
   });
 });
 
+/** Every connection `peer` makes from now on negotiates over `pc` (a stand-in). */
+function givePeerConnection(peer: FakePeer, pc: EventTarget): void {
+  const connect = peer.connect.bind(peer);
+  peer.connect = (target, options) => {
+    const connection = connect(target, options);
+    connection.peerConnection = pc as unknown as RTCPeerConnection;
+    return connection;
+  };
+}
+
 describe('ContactLinks: the identity handshake gates every link', () => {
   it('a connection that opens is not a link until its handshake passes', () => {
     const handshakes = new ScriptedHandshakes();
@@ -727,12 +737,7 @@ describe('ContactLinks: the identity handshake gates every link', () => {
       connectionState: 'connecting',
       sctp: { transport: { state: 'connecting' } },
     });
-    const connect = peer.connect.bind(peer);
-    peer.connect = (target, options) => {
-      const connection = connect(target, options);
-      connection.peerConnection = pc as unknown as RTCPeerConnection;
-      return connection;
-    };
+    givePeerConnection(peer, pc);
     links.setWanted([BOB]);
 
     pc.connectionState = 'failed';
@@ -749,12 +754,7 @@ describe('ContactLinks: the identity handshake gates every link', () => {
       connectionState: 'failed',
       sctp: { transport: { state: 'new' } },
     });
-    const connect = peer.connect.bind(peer);
-    peer.connect = (target, options) => {
-      const connection = connect(target, options);
-      connection.peerConnection = pc as unknown as RTCPeerConnection;
-      return connection;
-    };
+    givePeerConnection(peer, pc);
     links.setWanted([BOB]);
 
     pc.dispatchEvent(new Event('connectionstatechange'));

@@ -39,8 +39,10 @@ function pixelsOf(bitmap: ImageBitmap): ImageData {
   return context.getImageData(0, 0, width, height);
 }
 
-/** Finds a QR code in an image file (a photo or screenshot) and reads a peer ID from it. */
-export async function readPeerIdFromImage(file: Blob): Promise<ReadQrResult> {
+/** The text of the QR code in an image file (a photo or screenshot), or why there is none. */
+export async function readQrText(
+  file: Blob,
+): Promise<{ ok: true; text: string } | { ok: false; error: string }> {
   let pixels: ImageData;
   try {
     const bitmap = await createImageBitmap(file);
@@ -55,8 +57,16 @@ export async function readPeerIdFromImage(file: Blob): Promise<ReadQrResult> {
   const code = jsQR(pixels.data, pixels.width, pixels.height, {
     inversionAttempts: 'attemptBoth',
   });
-  if (!code) return { ok: false, error: 'No QR code found in that image.' };
-  const peerId = peerIdFromQrText(code.data);
+  return code
+    ? { ok: true, text: code.data }
+    : { ok: false, error: 'No QR code found in that image.' };
+}
+
+/** Finds a QR code in an image file (a photo or screenshot) and reads a peer ID from it. */
+export async function readPeerIdFromImage(file: Blob): Promise<ReadQrResult> {
+  const read = await readQrText(file);
+  if (!read.ok) return read;
+  const peerId = peerIdFromQrText(read.text);
   if (!peerId) return { ok: false, error: 'That QR code does not hold a Parley peer ID.' };
   return { ok: true, peerId };
 }

@@ -38,6 +38,14 @@ export class ConversationView {
   readonly confirmRemove: Locator;
   readonly blockContact: Locator;
   readonly openFullPage: Locator;
+  /** The identity warning (`data-kind`: key-changed | handshake-failed). */
+  readonly identityAlarm: Locator;
+  readonly acceptNewKeyButton: Locator;
+  /** The verified mark beside the name in the conversation's header. */
+  readonly verifiedMark: Locator;
+  readonly openVerify: Locator;
+  /** The verification panel: a modal dialog, outside the conversation's section. */
+  readonly verifyPanel: Locator;
 
   constructor(page: Page, peerId: string) {
     this.page = page;
@@ -55,6 +63,81 @@ export class ConversationView {
     this.confirmRemove = page.getByTestId('confirm-remove');
     this.blockContact = page.getByTestId('block-contact');
     this.openFullPage = page.getByTestId('open-full-page');
+    this.identityAlarm = this.root.getByTestId('identity-alarm');
+    this.acceptNewKeyButton = this.root.getByTestId('accept-new-key');
+    this.verifiedMark = this.root
+      .getByTestId('conversation-name')
+      .locator('..')
+      .getByTestId('verified-mark');
+    this.openVerify = this.root.getByTestId('open-verify');
+    this.verifyPanel = page.getByTestId('verify-panel');
+  }
+
+  /** The kind of identity warning shown, or null when there is none. */
+  async alarmKind(): Promise<string | null> {
+    if ((await this.identityAlarm.count()) === 0) return null;
+    return this.identityAlarm.getAttribute('data-kind');
+  }
+
+  /** Accepts the contact's new identity key from the warning; waits for the warning to go. */
+  async acceptNewKey(timeoutMs = 10_000): Promise<void> {
+    await this.acceptNewKeyButton.click();
+    await this.identityAlarm.waitFor({ state: 'detached', timeout: timeoutMs });
+  }
+
+  /** Opens the verification panel from the header and waits for it. */
+  async openVerifyPanel(): Promise<Locator> {
+    if (!(await this.verifyPanel.isVisible())) await this.openVerify.click();
+    await this.verifyPanel.waitFor({ state: 'visible', timeout: 5_000 });
+    return this.verifyPanel;
+  }
+
+  /** Closes the verification panel with its Close button. */
+  async closeVerifyPanel(): Promise<void> {
+    await this.verifyPanel.getByTestId('close-verify').click();
+    await this.verifyPanel.waitFor({ state: 'hidden', timeout: 5_000 });
+  }
+
+  /** The safety number the panel shows ("12345 67890 …"), or null with no key pinned yet. */
+  async safetyNumber(): Promise<string | null> {
+    const panel = await this.openVerifyPanel();
+    return panel.getByTestId('safety-number').getAttribute('data-number');
+  }
+
+  /** This side's own verification code (`parley-verify:1:…`), as the panel shows it. */
+  async ownVerificationCode(): Promise<string> {
+    const panel = await this.openVerifyPanel();
+    return (await panel.getByTestId('own-verification-code').textContent())?.trim() ?? '';
+  }
+
+  /**
+   * Pastes `code` (the contact's verification code) into the panel and checks it. Returns
+   * the sentence shown: `ok` when it came as a status, not as an error.
+   */
+  async checkVerificationCode(code: string): Promise<{ ok: boolean; text: string }> {
+    const panel = await this.openVerifyPanel();
+    const status = panel.getByTestId('verify-status');
+    const error = panel.getByTestId('verify-error');
+    await panel.getByTestId('verification-code').fill(code);
+    await panel.getByTestId('check-verification-code').click();
+    return waitFor(
+      'the result of checking the verification code',
+      async () => {
+        if (await error.isVisible()) return { ok: false, text: (await error.textContent()) ?? '' };
+        const text = (await status.textContent())?.trim();
+        return text ? { ok: true, text } : undefined;
+      },
+      { timeoutMs: 10_000, intervalMs: 100 },
+    );
+  }
+
+  /** Marks the contact verified, or takes the mark back, from the panel; waits for it. */
+  async setVerified(verified: boolean): Promise<void> {
+    const panel = await this.openVerifyPanel();
+    await panel.getByTestId(verified ? 'mark-verified' : 'unmark-verified').click();
+    await panel
+      .getByTestId(verified ? 'unmark-verified' : 'mark-verified')
+      .waitFor({ state: 'visible', timeout: 10_000 });
   }
 
   /** Waits until this conversation is on screen. */

@@ -152,6 +152,16 @@ export class PopupPage {
     return this.conversation(peerId).waitUntilShown();
   }
 
+  /** The warning marker beside `peerId` in the contact list (shown while an identity alarm stands). */
+  contactAlarm(peerId: string): Locator {
+    return this.contacts.item(peerId).getByTestId('contact-alarm');
+  }
+
+  /** The verified mark beside `peerId` in the contact list. */
+  contactVerifiedMark(peerId: string): Locator {
+    return this.contacts.item(peerId).getByTestId('verified-mark');
+  }
+
   async close(): Promise<void> {
     await this.page.close();
   }
