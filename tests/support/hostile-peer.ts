@@ -161,11 +161,30 @@ export class HostilePeer {
             );
             return [...new Set(each)].sort().join(',');
           };
-          /** The transcript `signer` signs on `connection` (whose ends are `signer` and the other). */
-          const transcript = (connection: DataConnection, signer: 'me' | 'them', key: string) => {
+          /**
+           * Both sides' fingerprints on `connection`. The channel can open before the
+           * description that came over the server is applied: the answerer's DTLS may
+           * finish first, over loopback. Then the remote description is not there yet.
+           */
+          const sides = async (connection: DataConnection) => {
             const pc = connection.peerConnection;
-            const mine = fingerprints(pc.localDescription?.sdp);
-            const theirs = fingerprints(pc.remoteDescription?.sdp);
+            for (let waited = 0; ; waited += 10) {
+              const mine = fingerprints(pc?.localDescription?.sdp);
+              const theirs = fingerprints(pc?.remoteDescription?.sdp);
+              if ((mine && theirs) || waited >= 5_000) {
+                if (waited > 0) events.push(`descriptions complete after ${waited} ms`);
+                return { mine, theirs };
+              }
+              await new Promise((resolve) => setTimeout(resolve, 10));
+            }
+          };
+          /** The transcript `signer` signs on `connection` (whose ends are `signer` and the other). */
+          const transcript = async (
+            connection: DataConnection,
+            signer: 'me' | 'them',
+            key: string,
+          ) => {
+            const { mine, theirs } = await sides(connection);
             const lines =
               signer === 'me'
                 ? ['parley-identity-v1', id, key, mine, connection.peer, theirs]
@@ -184,14 +203,19 @@ export class HostilePeer {
               return;
             }
             const key = typeof mode === 'object' ? mode.presentKey : keys.publicKey;
+            const signed = await transcript(connection, 'me', key);
             const signature = new Uint8Array(
-              await crypto.subtle.sign(sha256, pair.privateKey, transcript(connection, 'me', key)),
+              await crypto.subtle.sign(sha256, pair.privateKey, signed),
             );
             if (mode === 'bad-signature') signature[10]! ^= 0x01;
             connection.dataChannel.send(
               JSON.stringify({ v: 1, type: 'identity', key, signature: base64url(signature) }),
             );
-            events.push(`identity frame on ${name} (${JSON.stringify(mode)})`);
+            const { mine, theirs } = await sides(connection);
+            events.push(
+              `identity frame on ${name} (${JSON.stringify(mode)}), signed over ` +
+                `${mine.slice(0, 20)}… and ${theirs.slice(0, 20)}…`,
+            );
           };
           const checkIdentity = async (connection: DataConnection, text: string) => {
             let frame: { type?: unknown; key?: unknown; signature?: unknown };
@@ -215,7 +239,7 @@ export class HostilePeer {
                 sha256,
                 publicKey,
                 fromBase64url(frame.signature),
-                transcript(connection, 'them', frame.key),
+                await transcript(connection, 'them', frame.key),
               );
             } catch (error) {
               events.push(`identity from ${connection.peer} unusable: ${String(error)}`);
@@ -226,6 +250,10 @@ export class HostilePeer {
               key: frame.key,
               verified,
             });
+            events.push(
+              `identity from ${connection.peer} ${connection.connectionId}: ` +
+                (verified ? 'verified' : 'DOES NOT VERIFY'),
+            );
           };
 
           const adopt = (connection: DataConnection) => {
