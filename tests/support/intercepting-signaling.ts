@@ -10,7 +10,8 @@
 //   `relay-peer.ts`), and disguises the relay's answers as the other peer's: each side's
 //   data channel then ends at the relay, which opens one of its own to the other side.
 //   Both DTLS handshakes succeed, each with the relay's certificate: the man in the middle.
-//   It does so only while both of them are its clients.
+//   While only one of them is its client, it drops what passes between them: it stalls
+//   until it can sit in the middle.
 //
 // Only the proxy and the relay are the attacker: the server behind it and the browsers are
 // the real ones.
@@ -104,11 +105,8 @@ export class InterceptingSignaling {
     return [...this.#clients].map((client) => client.peerId);
   }
 
-  /**
-   * Cuts every client's WebSocket, as a server restart would: the clients register again
-   * and, on coming back, reconnect to their contacts.
-   */
-  dropClients(): void {
+  /** Cuts every client's WebSocket, as a server going down would. */
+  #dropClients(): void {
     this.#log(`dropping ${this.#clients.size} clients`);
     for (const client of this.#clients) {
       client.browser.terminate();
@@ -121,7 +119,7 @@ export class InterceptingSignaling {
   }
 
   async stop(): Promise<void> {
-    this.dropClients();
+    this.#dropClients();
     this.#sockets.close();
     this.#http.closeAllConnections();
     await new Promise<void>((resolve) => this.#http.close(() => resolve()));
@@ -150,12 +148,14 @@ export class InterceptingSignaling {
         this.#clients.add(client);
         this.#log(`${peerId}: connected`);
         browser.on('message', (data, isBinary) => {
-          if (upstream.readyState !== WebSocket.OPEN) return;
-          upstream.send(isBinary ? data : this.#fromClient(client, data), { binary: isBinary });
+          const text = isBinary ? data : this.#fromClient(client, data);
+          if (text !== null && upstream.readyState === WebSocket.OPEN)
+            upstream.send(text, { binary: isBinary });
         });
         upstream.on('message', (data, isBinary) => {
-          if (browser.readyState !== WebSocket.OPEN) return;
-          browser.send(isBinary ? data : this.#toClient(client, data), { binary: isBinary });
+          const text = isBinary ? data : this.#toClient(client, data);
+          if (text !== null && browser.readyState === WebSocket.OPEN)
+            browser.send(text, { binary: isBinary });
         });
         const closeBoth = (code: number) => {
           if (!this.#clients.delete(client)) return;
@@ -173,8 +173,8 @@ export class InterceptingSignaling {
     });
   }
 
-  /** A message from `client` on its way to the server. */
-  #fromClient(client: Client, data: RawData): string {
+  /** A message from `client` on its way to the server: as it is, changed, or null (dropped). */
+  #fromClient(client: Client, data: RawData): string | null {
     const text = rawText(data);
     const mode = this.#mode;
     if (mode.kind === 'honest') return text;
@@ -184,8 +184,14 @@ export class InterceptingSignaling {
 
     if (mode.kind === 'divert') {
       // Only a connection whose both ends it serves can it take over: the relay's answers
-      // to the other side could not be disguised.
-      if (!this.connectedPeers().includes(other)) return text;
+      // to the other side could not be disguised. Until then, they do not reach each other.
+      if (!this.connectedPeers().includes(other)) {
+        this.#log(`drop ${String(message.type)} ${client.peerId} → ${other} (not my client)`);
+        // As a server says of a peer it does not have: the attempt ends now, not at a timeout.
+        if (message.type === 'OFFER')
+          client.browser.send(JSON.stringify({ type: 'EXPIRE', src: other, dst: client.peerId }));
+        return null;
+      }
       this.tampered += 1;
       this.#log(
         `divert ${String(message.type)} ${client.peerId} → ${other}: sent to ${mode.relay}`,
@@ -209,14 +215,18 @@ export class InterceptingSignaling {
     });
   }
 
-  /** A message from the server on its way to `client`. */
-  #toClient(client: Client, data: RawData): string {
+  /** A message from the server on its way to `client`: as it is, changed, or null (dropped). */
+  #toClient(client: Client, data: RawData): string | null {
     const text = rawText(data);
     const mode = this.#mode;
     if (mode.kind !== 'divert') return text;
     const other = partner(mode.between, client.peerId);
     if (other === undefined) return text;
     const message = parse(text);
+    if (message?.src === other && !this.connectedPeers().includes(other)) {
+      this.#log(`drop ${String(message.type)} ${other} → ${client.peerId} (not my client)`);
+      return null;
+    }
     if (!message || message.src !== mode.relay) return text;
     this.#log(`disguise ${String(message.type)} ${mode.relay} → ${client.peerId} as from ${other}`);
     return JSON.stringify({ ...message, src: other });
