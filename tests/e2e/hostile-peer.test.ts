@@ -389,6 +389,9 @@ describe('a hostile peer', () => {
       expect(texts.filter((text) => text.startsWith(hidden))).toEqual([]);
       expect((await chat.shown()).map((m) => m.id)).toEqual(valid.map((m) => m.id));
       expect(await alarmKind(bob, mallory!.id), 'the alarm after a while').toBe('handshake-failed');
+      expect(await chat.alarmKind(), 'the warning in the conversation').toBe('handshake-failed');
+      expect(await chat.identityAlarm.getAttribute('role')).toBe('alert');
+      expect(await injectedElements(bob.popup.page)).toEqual([]);
 
       // An honest handshake clears the warning, and her messages show again. Bob's host
       // may be calling her back just now, and then keeps its own connection over hers:
@@ -396,6 +399,7 @@ describe('a hostile peer', () => {
       await mallory!.setHandshake('honest');
       await mallory!.connect(bob.id, CONTACT_METADATA, 5_000).catch(() => undefined);
       await expect.poll(() => alarmKind(bob, mallory!.id), { timeout: 20_000 }).toBeNull();
+      await expect.poll(() => chat.alarmKind()).toBeNull();
       await sendValid(`Honest again after a handshake that ${mistake.name}`);
     });
   }
