@@ -130,7 +130,7 @@ describe('ContactLinks: connecting to wanted contacts', () => {
     expect(delays.slice(0, 7)).toEqual([1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000]);
   });
 
-  it('starts the back-off again at 1 s once a link has been open', () => {
+  it('starts the back-off again at 1 s once a link has stayed open 10 s', () => {
     const { links, peer, attempts, latest } = setup();
     const connect = peer.connect.bind(peer);
     let failures = 3;
@@ -141,11 +141,50 @@ describe('ContactLinks: connecting to wanted contacts', () => {
     links.setWanted([BOB]);
     vi.advanceTimersByTime(1_000 + 2_000 + 4_000);
     latest(BOB).simulateOpen();
+    vi.advanceTimersByTime(10_000);
 
     latest(BOB).simulateRemoteClose();
     vi.advanceTimersByTime(1_000);
 
     expect(attempts(BOB)).toHaveLength(2);
+  });
+
+  it('keeps backing off from a peer that closes each link as soon as it opens', () => {
+    const { links, attempts, latest } = setup();
+    links.setWanted([BOB]);
+    const delays: number[] = [];
+    for (let round = 0; round < 5; round += 1) {
+      latest(BOB).simulateOpen();
+      latest(BOB).simulateRemoteClose();
+      const closedAt = Date.now();
+      const before = attempts(BOB).length;
+      while (attempts(BOB).length === before) vi.advanceTimersByTime(100);
+      delays.push(Date.now() - closedAt);
+    }
+
+    expect(delays).toEqual([1_000, 2_000, 4_000, 8_000, 16_000]);
+  });
+
+  it('an incoming connection from a peer does not undo the back-off', () => {
+    const handshakes = new ScriptedHandshakes();
+    const { links, attempts, latest, adopt } = setup(OWN, handshakes.start);
+    links.setWanted([BOB]);
+    const refuse = () =>
+      handshakes.latest(BOB).decide({ ok: false, reason: 'key-changed', detail: '' });
+    latest(BOB).simulateOpen();
+    refuse(); // retry in 1 s
+    vi.advanceTimersByTime(1_000);
+    latest(BOB).simulateOpen();
+    refuse(); // retry in 2 s
+
+    const theirs = adopt(BOB);
+    theirs.simulateOpen();
+    refuse(); // still growing: retry in 4 s, not 1 s
+
+    vi.advanceTimersByTime(3_999);
+    expect(attempts(BOB)).toHaveLength(2);
+    vi.advanceTimersByTime(1);
+    expect(attempts(BOB)).toHaveLength(3);
   });
 
   it('retries at once on retryAllNow, and not again when the back-off would have', () => {

@@ -43,6 +43,8 @@ interface Link {
   backoff: Backoff;
   retryTimer: ReturnType<typeof setTimeout> | null;
   attemptTimer: ReturnType<typeof setTimeout> | null;
+  /** Resets the back-off once the link has stayed open a while (see STABLE_LINK_MS). */
+  stableTimer: ReturnType<typeof setTimeout> | null;
 }
 
 /** One connection attempt may take this long before it is abandoned and retried. */
@@ -55,6 +57,13 @@ const MAX_STRANGERS = 16;
 export function unavailablePeer(error: { message: string }): string | null {
   return /^Could not connect to peer (.+)$/.exec(error.message)?.[1] ?? null;
 }
+
+/**
+ * A link must stay open this long before its back-off starts again from 1 s. A link the
+ * other side closes at once (it refuses our key, say, while its user decides about a key
+ * change) would otherwise have both sides reconnecting every second.
+ */
+const STABLE_LINK_MS = 10_000;
 
 /** Frames a link holds while its handshake is decided; a peer that sends more is cut off. */
 const MAX_HELD_FRAMES = 256;
@@ -190,7 +199,6 @@ export class ContactLinks {
       this.#detach(peerId, link);
     }
     this.#clearRetry(link);
-    link.backoff.reset();
     this.#attach(peerId, link, connection, false);
     link.stranger = !this.#options.known(peerId);
     if (link.stranger) {
@@ -223,6 +231,7 @@ export class ContactLinks {
       backoff: new Backoff({ initialMs: 1_000, maxMs: 30_000, jitter: 0.2 }),
       retryTimer: null,
       attemptTimer: null,
+      stableTimer: null,
     };
   }
 
@@ -321,7 +330,10 @@ export class ContactLinks {
     if (link.attemptTimer !== null) clearTimeout(link.attemptTimer);
     link.attemptTimer = null;
     link.open = true;
-    link.backoff.reset();
+    link.stableTimer = setTimeout(() => {
+      link.stableTimer = null;
+      link.backoff.reset();
+    }, STABLE_LINK_MS);
     logger.info('link-open', { peerId, initiatedByMe });
     this.#options.onOpen(peerId);
     for (const data of held) if (link.connection === connection) this.#options.onData(peerId, data);
@@ -390,6 +402,8 @@ export class ContactLinks {
     link.handshake?.cancel();
     link.handshake = null;
     link.held = [];
+    if (link.stableTimer !== null) clearTimeout(link.stableTimer);
+    link.stableTimer = null;
     if (link.attemptTimer !== null) clearTimeout(link.attemptTimer);
     link.attemptTimer = null;
     connection?.close();
