@@ -1,15 +1,17 @@
 // A hostile peer, Mallory, against Bob's host: plain PeerJS in a web page, writing frames
 // no Parley would. Whatever she sends, Bob's views show peer input as text only, nothing
 // she sends before Bob accepts her shows as chat, and every bad frame is dropped and
-// logged while the connection, the host and the popup go on.
+// logged while the connection, the host and the popup go on. She does the identity
+// handshake too, or gets it wrong on purpose: then nothing she sends gets in, and once she
+// is a contact Bob is warned.
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { badgeText } from '../support/attention.ts';
 import { ChromiumProfile } from '../support/chromium-profile.ts';
 import type { ConversationView } from '../support/conversation-view.ts';
 import { keepLogs } from '../support/diagnostics.ts';
-import { storedContact, storedMessages } from '../support/host-requests.ts';
-import { HostilePeer, type SendOutcome } from '../support/hostile-peer.ts';
+import { requestHost, storedContact, storedMessages } from '../support/host-requests.ts';
+import { HostilePeer, type HandshakeMode, type SendOutcome } from '../support/hostile-peer.ts';
 import { waitForLine } from '../support/log-lines.ts';
 import { bringOnline, type OnlineUser } from '../support/online-user.ts';
 import { SignalingServer } from '../support/signaling-server.ts';
@@ -25,6 +27,11 @@ const MIB = 1024 * 1024;
 const CONTACT_METADATA = { kind: 'contact' };
 /** What the host logs for each frame it drops (lib/log.ts writes `[parley] <event>`). */
 const REJECTED = /\[parley\] wire-frame-rejected/;
+
+/** The kind of identity alarm Bob's host holds for `peerId`, or null for none. */
+async function alarmKind(bob: OnlineUser, peerId: string): Promise<string | null> {
+  return (await storedContact(bob.popup.page, peerId))?.alarm?.kind ?? null;
+}
 
 /**
  * Elements that peer input could have created, had a view rendered it as markup: the
@@ -140,13 +147,15 @@ describe('a hostile peer', () => {
   let mallory: HostilePeer | undefined;
   /** A second stranger, whose request Bob declines. */
   let trudy: HostilePeer | undefined;
+  /** A stranger who never says who she is. */
+  let eve: HostilePeer | undefined;
   let bob: OnlineUser;
   let chat: ConversationView;
   /** Every message Bob's conversation with Mallory should show, in order. */
   const valid: { id: string; text: string }[] = [];
   const dialogs: string[] = [];
 
-  keepLogs('hostile-peer', () => ({ server, bob: profile, mallory, trudy }));
+  keepLogs('hostile-peer', () => ({ server, bob: profile, mallory, trudy, eve }));
 
   beforeAll(async () => {
     server = await SignalingServer.start();
@@ -167,6 +176,7 @@ describe('a hostile peer', () => {
   });
 
   afterAll(async () => {
+    await eve?.dispose();
     await trudy?.dispose();
     await mallory?.dispose();
     await profile?.dispose();
@@ -201,10 +211,49 @@ describe('a hostile peer', () => {
     expect(receipts.filter((frame) => frame.includes(early.id))).toEqual([]);
   });
 
+  it('proves his key to her by the spec: her own check of his identity frame passes', async () => {
+    const { identityKey } = await requestHost(bob.popup.page, 'getState', undefined);
+    const identities = await mallory!.identitiesFrom(bob.id);
+    expect(identities.length, 'identity frames from Bob').toBeGreaterThan(0);
+    expect(identities).toEqual(
+      identities.map(() => expect.objectContaining({ key: identityKey, verified: true })),
+    );
+  });
+
+  it('closes a link whose first frame is not an identity frame, and drops all it brought', async () => {
+    eve = await HostilePeer.start(profile!.context, server!, `eve-${Date.now()}`);
+    await eve.setHandshake('skip');
+    const early = eve.chatFrame('Sent before saying who I am');
+    await eve.connect(bob.id, CONTACT_METADATA, 15_000, [
+      { v: 1, type: 'contact-request', name: 'Eve' },
+      early,
+    ]);
+    await expect.poll(() => eve!.isConnected(bob.id), { timeout: 5_000 }).toBe(false);
+
+    expect(await storedContact(bob.popup.page, eve.id)).toBeUndefined();
+    expect(await storedMessages(bob.popup.page, eve.id)).toEqual([]);
+    expect(await bob.popup.contacts.find(eve.id)).toBeUndefined();
+    expect(await badgeText(profile!)).toBe('');
+  });
+
+  it('closes a link that brings no identity frame within 10 s', async () => {
+    await eve!.connect(bob.id, CONTACT_METADATA);
+    const opened = Date.now();
+    await expect
+      .poll(() => eve!.isConnected(bob.id), { timeout: 14_000, interval: 250 })
+      .toBe(false);
+    console.info(`Bob closed Eve's silent link after ${Date.now() - opened} ms.`);
+    expect(await storedContact(bob.popup.page, eve!.id)).toBeUndefined();
+  });
+
   it('once accepted, shows markup in a message as text: no elements, no javascript: link', async () => {
     await bob.popup.contacts.accept(mallory!.id);
     await mallory!.waitForFrame('contact-accept');
     await bob.popup.contacts.waitFor(mallory!.id, { status: 'accepted', online: true });
+    // Trust on first use: the key she proved is the one Bob's host keeps for her.
+    const contact = await storedContact(bob.popup.page, mallory!.id);
+    expect(contact?.publicKey).toBe(await mallory!.publicKey());
+    expect(contact?.alarm).toBeNull();
     chat = await bob.popup.openConversation(mallory!.id);
 
     await sendValid(HOSTILE_TEXT);
@@ -300,4 +349,58 @@ describe('a hostile peer', () => {
     expect(await storedMessages(bob.popup.page, trudy.id)).toEqual([]);
     expect((await storedContact(bob.popup.page, trudy.id))?.status).toBe('blocked');
   });
+
+  /** The ways an accepted contact can get the handshake wrong, each followed by amends. */
+  const MISTAKES: {
+    name: string;
+    mode: (peers: { trudy: HostilePeer }) => Promise<HandshakeMode>;
+  }[] = [
+    { name: 'sends chat before any identity frame', mode: async () => 'skip' },
+    { name: 'signs badly', mode: async () => 'bad-signature' },
+    {
+      name: "presents another peer's key",
+      mode: async ({ trudy }) => ({ presentKey: await trudy.publicKey() }),
+    },
+  ];
+
+  for (const [index, mistake] of MISTAKES.entries()) {
+    it(`warns Bob when his contact ${mistake.name}, and shows nothing she sends with it`, async () => {
+      expect(await alarmKind(bob, mallory!.id), 'the alarm before').toBeNull();
+      chat = await bob.popup.openConversation(mallory!.id);
+      const hidden = `Behind a handshake that ${mistake.name} (#${index + 1})`;
+      const frame = mallory!.chatFrame(hidden);
+      await mallory!.setHandshake(await mistake.mode({ trudy: trudy! }));
+      await mallory!.disconnect(bob.id);
+      // Once Bob's host has seen her go, it takes her new connection rather than calling her.
+      await expect
+        .poll(async () => (await storedContact(bob.popup.page, mallory!.id))?.online)
+        .toBe(false);
+      // Her chat goes right behind her identity frame (or, skipping it, first).
+      await mallory!.connect(bob.id, CONTACT_METADATA, 15_000, [frame]);
+
+      await expect
+        .poll(() => alarmKind(bob, mallory!.id), { timeout: 10_000 })
+        .toBe('handshake-failed');
+      await expect.poll(() => mallory!.isConnected(bob.id), { timeout: 5_000 }).toBe(false);
+      // Whatever she tries now (Bob's host calls her back, and gets the same) gets nowhere.
+      await mallory!.sendJson(bob.id, mallory!.chatFrame(`${hidden}, again`));
+      await sleep(1_000);
+      const texts = (await storedMessages(bob.popup.page, mallory!.id)).map((m) => m.text);
+      expect(texts.filter((text) => text.startsWith(hidden))).toEqual([]);
+      expect((await chat.shown()).map((m) => m.id)).toEqual(valid.map((m) => m.id));
+      expect(await alarmKind(bob, mallory!.id), 'the alarm after a while').toBe('handshake-failed');
+      expect(await chat.alarmKind(), 'the warning in the conversation').toBe('handshake-failed');
+      expect(await chat.identityAlarm.getAttribute('role')).toBe('alert');
+      expect(await injectedElements(bob.popup.page)).toEqual([]);
+
+      // An honest handshake clears the warning, and her messages show again. Bob's host
+      // may be calling her back just now, and then keeps its own connection over hers:
+      // either will do.
+      await mallory!.setHandshake('honest');
+      await mallory!.connect(bob.id, CONTACT_METADATA, 5_000).catch(() => undefined);
+      await expect.poll(() => alarmKind(bob, mallory!.id), { timeout: 20_000 }).toBeNull();
+      await expect.poll(() => chat.alarmKind()).toBeNull();
+      await sendValid(`Honest again after a handshake that ${mistake.name}`);
+    });
+  }
 });

@@ -2,6 +2,11 @@
 // plain PeerJS in an ordinary web page, talking straight to the data channel, so she can
 // send what no Parley build would: oversized, malformed or binary frames, markup.
 //
+// She does the identity handshake (docs/protocol.md, "Identity handshake") as a second,
+// independent implementation in her page's own WebCrypto: her own key, her connection's
+// own SDPs. She can also get it wrong on purpose (HandshakeMode), and she checks the
+// other side's identity frame by the spec, so a test can see that Parley's is right.
+//
 // The page is the signaling server's own /health page: an http://127.0.0.1 origin is a
 // secure context where PeerJS can reach the server (from about:blank its WebSocket never
 // gets through), and it needs no web server of our own.
@@ -15,6 +20,24 @@ import { waitFor } from './wait.ts';
 
 const peerjsBundle = path.join(repoRoot, 'node_modules/peerjs/dist/peerjs.min.js');
 
+/**
+ * How she answers the identity handshake on each new connection, hers or theirs:
+ * - `honest`: her own key, a valid signature over this connection's transcript.
+ * - `skip`: no identity frame at all; whatever she sends first is something else.
+ * - `bad-signature`: her own key, and her valid signature with one byte changed.
+ * - `{ presentKey }`: someone else's key, with a signature she made with her own.
+ */
+export type HandshakeMode = 'honest' | 'skip' | 'bad-signature' | { presentKey: string };
+
+/** What she made of the other side's identity frame on one connection. */
+export interface PeerIdentity {
+  peer: string;
+  connectionId: string;
+  key: string;
+  /** Whether the signature verified over the transcript as she sees this connection. */
+  verified: boolean;
+}
+
 /** What Mallory's page keeps between calls. */
 interface MalloryState {
   peer: Peer;
@@ -22,7 +45,15 @@ interface MalloryState {
   /** Every frame received, as text, or `binary:<bytes>` for a binary one. */
   received: string[];
   events: string[];
+  /** Her identity key pair (made in the page) and the public key as on the wire. */
+  keys: { pair: CryptoKeyPair; publicKey: string };
+  handshake: HandshakeMode;
+  identities: PeerIdentity[];
+  /** Settles once her identity frame on a connection (by ID) went out, or was skipped. */
+  identitySent: Map<string, Promise<void>>;
   adopt(connection: DataConnection): void;
+  /** Sends her identity frame on `connection` as `handshake` says. */
+  sendIdentity(connection: DataConnection): Promise<void>;
   /** The newest connection to `target` whose data channel is open. */
   openConnection(target: string): DataConnection | undefined;
 }
@@ -32,6 +63,36 @@ declare global {
     peerjs?: { Peer: new (id: string, options: PeerOptions) => Peer };
     mallory?: MalloryState;
   }
+}
+
+/** The page for a plain PeerJS client: the server's /health, with PeerJS loaded. */
+export async function openPeerJsPage(
+  context: BrowserContext,
+  server: Pick<SignalingServer, 'host' | 'port'>,
+): Promise<Page> {
+  const page = await context.newPage();
+  try {
+    await page.goto(`http://${server.host}:${server.port}/health`);
+    await page.addScriptTag({ path: peerjsBundle });
+  } catch (error) {
+    await page.close();
+    throw error;
+  }
+  return page;
+}
+
+/** How a plain PeerJS client reaches `server`: no ICE servers, loopback and the veth only. */
+export function peerOptions(
+  server: Pick<SignalingServer, 'host' | 'port' | 'path' | 'key'>,
+): PeerOptions {
+  return {
+    host: server.host,
+    port: server.port,
+    path: server.path,
+    key: server.key,
+    config: { iceServers: [] },
+    debug: 0,
+  };
 }
 
 /** What became of one send. */
@@ -67,11 +128,9 @@ export class HostilePeer {
     server: SignalingServer,
     id = `mallory-${randomUUID().slice(0, 8)}`,
   ): Promise<HostilePeer> {
-    const page = await context.newPage();
+    const page = await openPeerJsPage(context, server);
     const mallory = new HostilePeer(id, page);
     try {
-      await page.goto(`http://${server.host}:${server.port}/health`);
-      await page.addScriptTag({ path: peerjsBundle });
       await page.evaluate(
         async ({ id, options }) => {
           const peerjs = window.peerjs;
@@ -79,17 +138,146 @@ export class HostilePeer {
           const received: string[] = [];
           const events: string[] = [];
           const connections: DataConnection[] = [];
+          const identities: PeerIdentity[] = [];
+          const identitySent = new Map<string, Promise<void>>();
+
+          // The identity handshake, written from docs/protocol.md alone.
+          const encoder = new TextEncoder();
+          const base64url = (bytes: Uint8Array) =>
+            btoa(String.fromCharCode(...bytes))
+              .replaceAll('+', '-')
+              .replaceAll('/', '_')
+              .replace(/=+$/, '');
+          const fromBase64url = (text: string) =>
+            Uint8Array.from(atob(text.replaceAll('-', '+').replaceAll('_', '/')), (c) =>
+              c.charCodeAt(0),
+            );
+          const ecdsa = { name: 'ECDSA', namedCurve: 'P-256' } as const;
+          const sha256 = { name: 'ECDSA', hash: 'SHA-256' } as const;
+          const fingerprints = (sdp: string | undefined) => {
+            const lines = [...(sdp ?? '').matchAll(/^a=fingerprint:(\S+) (\S+)\s*$/gm)];
+            const each = lines.map(
+              ([, hash, hex]) => `${hash!.toLowerCase()} ${hex!.toUpperCase()}`,
+            );
+            return [...new Set(each)].sort().join(',');
+          };
+          /**
+           * Both sides' fingerprints on `connection`. The channel can open before the
+           * description that came over the server is applied: the answerer's DTLS may
+           * finish first, over loopback. Then the remote description is not there yet.
+           */
+          const sides = async (connection: DataConnection) => {
+            const pc = connection.peerConnection;
+            for (let waited = 0; ; waited += 10) {
+              const mine = fingerprints(pc?.localDescription?.sdp);
+              const theirs = fingerprints(pc?.remoteDescription?.sdp);
+              if ((mine && theirs) || waited >= 5_000) {
+                if (waited > 0) events.push(`descriptions complete after ${waited} ms`);
+                return { mine, theirs };
+              }
+              await new Promise((resolve) => setTimeout(resolve, 10));
+            }
+          };
+          /** The transcript `signer` signs on `connection` (whose ends are `signer` and the other). */
+          const transcript = async (
+            connection: DataConnection,
+            signer: 'me' | 'them',
+            key: string,
+          ) => {
+            const { mine, theirs } = await sides(connection);
+            const lines =
+              signer === 'me'
+                ? ['parley-identity-v1', id, key, mine, connection.peer, theirs]
+                : ['parley-identity-v1', connection.peer, key, theirs, id, mine];
+            return encoder.encode(lines.join('\n'));
+          };
+          const pair = await crypto.subtle.generateKey(ecdsa, false, ['sign', 'verify']);
+          const rawPublic = new Uint8Array(await crypto.subtle.exportKey('raw', pair.publicKey));
+          const keys = { pair, publicKey: base64url(rawPublic) };
+
+          const sendIdentity = async (connection: DataConnection) => {
+            const mode = window.mallory!.handshake;
+            const name = `${connection.peer} ${connection.connectionId}`;
+            if (mode === 'skip') {
+              events.push(`no identity frame on ${name} (skip)`);
+              return;
+            }
+            const key = typeof mode === 'object' ? mode.presentKey : keys.publicKey;
+            const signed = await transcript(connection, 'me', key);
+            const signature = new Uint8Array(
+              await crypto.subtle.sign(sha256, pair.privateKey, signed),
+            );
+            if (mode === 'bad-signature') signature[10]! ^= 0x01;
+            connection.dataChannel.send(
+              JSON.stringify({ v: 1, type: 'identity', key, signature: base64url(signature) }),
+            );
+            const { mine, theirs } = await sides(connection);
+            events.push(
+              `identity frame on ${name} (${JSON.stringify(mode)}), signed over ` +
+                `${mine.slice(0, 20)}… and ${theirs.slice(0, 20)}…`,
+            );
+          };
+          const checkIdentity = async (connection: DataConnection, text: string) => {
+            let frame: { type?: unknown; key?: unknown; signature?: unknown };
+            try {
+              frame = JSON.parse(text) as typeof frame;
+            } catch {
+              return;
+            }
+            if (frame.type !== 'identity' || typeof frame.key !== 'string') return;
+            if (typeof frame.signature !== 'string') return;
+            let verified = false;
+            try {
+              const publicKey = await crypto.subtle.importKey(
+                'raw',
+                fromBase64url(frame.key),
+                ecdsa,
+                false,
+                ['verify'],
+              );
+              verified = await crypto.subtle.verify(
+                sha256,
+                publicKey,
+                fromBase64url(frame.signature),
+                await transcript(connection, 'them', frame.key),
+              );
+            } catch (error) {
+              events.push(`identity from ${connection.peer} unusable: ${String(error)}`);
+            }
+            identities.push({
+              peer: connection.peer,
+              connectionId: connection.connectionId,
+              key: frame.key,
+              verified,
+            });
+            events.push(
+              `identity from ${connection.peer} ${connection.connectionId}: ` +
+                (verified ? 'verified' : 'DOES NOT VERIFY'),
+            );
+          };
+
           const adopt = (connection: DataConnection) => {
             connections.push(connection);
             const name = `${connection.peer} ${connection.connectionId}`;
             events.push(`connection ${name} (metadata ${JSON.stringify(connection.metadata)})`);
-            connection.on('open', () => events.push(`open ${name}`));
+            let first = true;
+            connection.on('open', () => {
+              events.push(`open ${name}`);
+              // Her identity goes first, before anything a test sends on this connection.
+              const sent = sendIdentity(connection).catch((error: unknown) => {
+                events.push(`identity on ${name} failed: ${String(error)}`);
+              });
+              identitySent.set(connection.connectionId, sent);
+            });
             connection.on('close', () => events.push(`close ${name}`));
             connection.on('error', (error) => events.push(`error ${name}: ${error.type}`));
             connection.on('data', (data) => {
-              if (typeof data === 'string') received.push(data);
-              else if (data instanceof ArrayBuffer) received.push(`binary:${data.byteLength}`);
+              if (typeof data === 'string') {
+                received.push(data);
+                if (first) void checkIdentity(connection, data);
+              } else if (data instanceof ArrayBuffer) received.push(`binary:${data.byteLength}`);
               else received.push(`other:${JSON.stringify(data)}`);
+              first = false;
             });
           };
           const peer = new peerjs.Peer(id, options);
@@ -110,19 +298,21 @@ export class HostilePeer {
             connections
               .filter((c) => c.peer === target && c.dataChannel?.readyState === 'open')
               .at(-1);
-          window.mallory = { peer, connections, received, events, adopt, openConnection };
+          window.mallory = {
+            peer,
+            connections,
+            received,
+            events,
+            keys,
+            handshake: 'honest',
+            identities,
+            identitySent,
+            adopt,
+            sendIdentity,
+            openConnection,
+          };
         },
-        {
-          id,
-          options: {
-            host: server.host,
-            port: server.port,
-            path: server.path,
-            key: server.key,
-            config: { iceServers: [] },
-            debug: 0,
-          } satisfies PeerOptions,
-        },
+        { id, options: peerOptions(server) },
       );
     } catch (error) {
       await page.close();
@@ -132,15 +322,59 @@ export class HostilePeer {
     return mallory;
   }
 
+  /** Her public identity key, as her identity frames carry it. */
+  async publicKey(): Promise<string> {
+    return this.page.evaluate(() => window.mallory!.keys.publicKey);
+  }
+
+  /** How she does the handshake on every connection from now on, hers or theirs. */
+  async setHandshake(mode: HandshakeMode): Promise<void> {
+    await this.page.evaluate((mode) => {
+      window.mallory!.handshake = mode;
+    }, mode);
+    this.#log(`handshake from now on: ${JSON.stringify(mode)}`);
+  }
+
+  /** What she made of every identity frame `peer` sent her, oldest first. */
+  async identitiesFrom(peer: string): Promise<PeerIdentity[]> {
+    return this.page.evaluate(
+      (peer) => window.mallory!.identities.filter((identity) => identity.peer === peer),
+      peer,
+    );
+  }
+
+  /** Closes every connection she has to `target`. */
+  async disconnect(target: string): Promise<void> {
+    await this.page.evaluate((target) => {
+      for (const connection of window.mallory!.connections)
+        if (connection.peer === target) connection.close();
+    }, target);
+    this.#log(`closed her connections to ${target}`);
+    await this.#syncEvents();
+  }
+
   /**
-   * Opens a data connection to `target` as Parley does (reliable, raw text frames) and
-   * waits until it is open; fails if it is not open within `timeoutMs`.
+   * Opens a data connection to `target` as Parley does (reliable, raw text frames), waits
+   * until it is open and her identity frame (as her HandshakeMode says) is sent; fails if
+   * it is not open within `timeoutMs`.
    */
-  async connect(target: string, metadata?: unknown, timeoutMs = 15_000): Promise<void> {
-    this.#log(`connecting to ${target} with metadata ${JSON.stringify(metadata)}`);
+  async connect(
+    target: string,
+    metadata?: unknown,
+    timeoutMs = 15_000,
+    /**
+     * JSON frames to send the moment her identity frame is out (or would have been), in
+     * the same task: they arrive before the other side can have checked it.
+     */
+    firstFrames: unknown[] = [],
+  ): Promise<void> {
+    this.#log(
+      `connecting to ${target} with metadata ${JSON.stringify(metadata)}` +
+        (firstFrames.length > 0 ? `, then sending ${JSON.stringify(firstFrames)}` : ''),
+    );
     await this.page
       .evaluate(
-        async ({ target, metadata, timeoutMs }) => {
+        async ({ target, metadata, timeoutMs, firstFrames }) => {
           const mallory = window.mallory!;
           const connection = mallory.peer.connect(target, {
             reliable: true,
@@ -162,8 +396,12 @@ export class HostilePeer {
               reject(new Error(`${error.type}: ${error.message}`));
             });
           });
+          // adopt() sends her identity on open; signing takes a moment, and a frame a test
+          // sends must not overtake it.
+          await mallory.identitySent.get(connection.connectionId);
+          for (const frame of firstFrames) connection.dataChannel.send(JSON.stringify(frame));
         },
-        { target, metadata, timeoutMs },
+        { target, metadata, timeoutMs, firstFrames },
       )
       .finally(() => this.#syncEvents());
   }
