@@ -83,11 +83,23 @@ const sdpText = (max: number) =>
   );
 
 /**
- * A valid frame of every type of the union, its ids drawn from `id` (a small pool makes
- * frames in one sequence refer to each other: an invite and its end, an offer and its
- * cancel). The mapped type makes `tsc` fail when a frame type is added without one here.
+ * Where frames draw their ids from, by what the id names. Small pools make frames in one
+ * sequence meet: an invite and its end, an offer and its cancel, a message and its receipt.
  */
-export function validFrames(id: fc.Arbitrary<string>): {
+export interface FrameIds {
+  /** Chat messages (chat, receipt). */
+  chat: fc.Arbitrary<string>;
+  /** Transfers (file-*). */
+  file: fc.Arbitrary<string>;
+  /** Calls (call-*). */
+  call: fc.Arbitrary<string>;
+}
+
+/**
+ * A valid frame of every type of the union. The mapped type makes `tsc` fail when a frame
+ * type is added without one here.
+ */
+export function validFrames(ids: FrameIds): {
   [T in FrameType]: fc.Arbitrary<FrameOf<T>>;
 } {
   const v = fc.constant(1 as const);
@@ -108,7 +120,7 @@ export function validFrames(id: fc.Arbitrary<string>): {
     chat: fc.record({
       v,
       type: fc.constant('chat'),
-      id,
+      id: ids.chat,
       seq: fc.oneof(fc.integer({ min: 1, max: 100 }), fc.constant(Number.MAX_SAFE_INTEGER)),
       text: hostileText(MAX_MESSAGE_LENGTH).filter((text) => text.length > 0),
       sentAt: fc.oneof(fc.integer({ min: 0, max: 2 ** 42 }), fc.constant(0)),
@@ -117,15 +129,15 @@ export function validFrames(id: fc.Arbitrary<string>): {
       v,
       type: fc.constant('receipt'),
       ids: fc.oneof(
-        fc.array(id, { minLength: 1, maxLength: 4 }),
-        id.map((one) => Array.from({ length: MAX_RECEIPT_IDS }, () => one)),
+        fc.array(ids.chat, { minLength: 1, maxLength: 4 }),
+        ids.chat.map((one) => Array.from({ length: MAX_RECEIPT_IDS }, () => one)),
       ),
       state: fc.constantFrom('delivered', 'read'),
     }),
     'file-offer': fc.record({
       v,
       type: fc.constant('file-offer'),
-      id,
+      id: ids.file,
       name: fc.oneof(
         hostileText(MAX_FILE_NAME_LENGTH).filter((name) => name.length > 0),
         fc.constantFrom('../../etc/passwd', 'CON', '.', '..', 'a\u0000b.exe', '\u202etxt.exe'),
@@ -135,17 +147,17 @@ export function validFrames(id: fc.Arbitrary<string>): {
     'file-accept': fc.record({
       v,
       type: fc.constant('file-accept'),
-      id,
+      id: ids.file,
       offset: count,
       channel: fc.integer({ min: FIRST_FILE_CHANNEL, max: LAST_FILE_CHANNEL }),
       prefixSha256: hex(64),
     }),
-    'file-decline': fc.record({ v, type: fc.constant('file-decline'), id }),
-    'file-pause': fc.record({ v, type: fc.constant('file-pause'), id }),
+    'file-decline': fc.record({ v, type: fc.constant('file-decline'), id: ids.file }),
+    'file-pause': fc.record({ v, type: fc.constant('file-pause'), id: ids.file }),
     'file-cancel': fc.record({
       v,
       type: fc.constant('file-cancel'),
-      id,
+      id: ids.file,
       reason: fc.constantFrom(
         'cancelled',
         'source-unreadable',
@@ -154,14 +166,24 @@ export function validFrames(id: fc.Arbitrary<string>): {
         'failed',
       ),
     }),
-    'file-end': fc.record({ v, type: fc.constant('file-end'), id, sha256: hex(64) }),
-    'file-complete': fc.record({ v, type: fc.constant('file-complete'), id }),
-    'call-invite': fc.record({ v, type: fc.constant('call-invite'), id, video: fc.boolean() }),
-    'call-answer': fc.record({ v, type: fc.constant('call-answer'), id, accept: fc.boolean() }),
+    'file-end': fc.record({ v, type: fc.constant('file-end'), id: ids.file, sha256: hex(64) }),
+    'file-complete': fc.record({ v, type: fc.constant('file-complete'), id: ids.file }),
+    'call-invite': fc.record({
+      v,
+      type: fc.constant('call-invite'),
+      id: ids.call,
+      video: fc.boolean(),
+    }),
+    'call-answer': fc.record({
+      v,
+      type: fc.constant('call-answer'),
+      id: ids.call,
+      accept: fc.boolean(),
+    }),
     'call-signal': fc.record({
       v,
       type: fc.constant('call-signal'),
-      id,
+      id: ids.call,
       signal: fc.oneof(
         fc.record({
           kind: fc.constant('description' as const),
@@ -186,22 +208,22 @@ export function validFrames(id: fc.Arbitrary<string>): {
     'call-media': fc.record({
       v,
       type: fc.constant('call-media'),
-      id,
+      id: ids.call,
       media: fc.record({ muted: fc.boolean(), cameraOff: fc.boolean(), screen: fc.boolean() }),
     }),
     'call-end': fc.record({
       v,
       type: fc.constant('call-end'),
-      id,
+      id: ids.call,
       reason: fc.constantFrom(...CALL_END_REASONS),
     }),
-    'call-ping': fc.record({ v, type: fc.constant('call-ping'), id }),
+    'call-ping': fc.record({ v, type: fc.constant('call-ping'), id: ids.call }),
   };
 }
 
 /** Every frame type, each as likely as the others. */
-export function validFrame(id: fc.Arbitrary<string>): fc.Arbitrary<WireMessage> {
-  return fc.oneof(...Object.values(validFrames(id)));
+export function validFrame(ids: FrameIds): fc.Arbitrary<WireMessage> {
+  return fc.oneof(...Object.values(validFrames(ids)));
 }
 
 // ---- mutations ----
@@ -330,12 +352,11 @@ const newKey = fc.oneof(
 );
 
 /**
- * Valid frames of every type with one thing done to each (see mutatedFrame); ids are drawn
- * from `id`.
+ * Valid frames of every type with one thing done to each (see mutatedFrame).
  */
-export function mutatedFrames(id: fc.Arbitrary<string>): fc.Arbitrary<FuzzInput> {
-  const frames = validFrames(id);
-  return validFrame(id).chain((frame) =>
+export function mutatedFrames(ids: FrameIds): fc.Arbitrary<FuzzInput> {
+  const frames = validFrames(ids);
+  return validFrame(ids).chain((frame) =>
     mutatedFrame(frame, frames[frame.type] as fc.Arbitrary<WireMessage>),
   );
 }
