@@ -117,7 +117,7 @@ async function feed(
 
   // (1) Nothing escapes synchronously...
   expect(() => host.chat.frameArrived(sender, item.data)).not.toThrow();
-  await host.settle(sender);
+  await host.settle();
   // ...nor asynchronously: no rejection left unhandled, none caught and logged as an error.
   expect(unhandled).toEqual([]);
   expect(errorsLogged()).toEqual([]);
@@ -125,6 +125,21 @@ async function feed(
   const after = await host.snapshot();
   const outputs = host.outputs.slice(mark);
   const decoded = decodeFrame(item.data);
+  // What the views are shown of contacts is what is stored.
+  const shown = after.chatView.map(({ peerId, status, nickname, offeredName }) => ({
+    peerId,
+    status,
+    nickname,
+    offeredName,
+  }));
+  expect(shown.sort((a, b) => a.peerId.localeCompare(b.peerId))).toEqual(
+    after.contacts.map(({ peerId, status, nickname, offeredName }) => ({
+      peerId,
+      status,
+      nickname,
+      offeredName,
+    })),
+  );
 
   // (2) Refused input renders nothing: no state, record, event, notice or frame changes.
   if (item.mustReject || !decoded.ok) {
@@ -306,7 +321,7 @@ async function expectStillUsable(host: FuzzHost): Promise<void> {
     PEERS.contact,
     encodeFrame({ v: 1, type: 'chat', id, seq: 1, text: ' still here ', sentAt: 1 }),
   );
-  await host.settle(PEERS.contact);
+  await host.settle();
   const after = await host.snapshot();
   expect(after.messages).toContainEqual(
     expect.objectContaining({ id, peerId: PEERS.contact, direction: 'in', text: ' still here ' }),
@@ -319,7 +334,7 @@ async function expectStillUsable(host: FuzzHost): Promise<void> {
   // And a newcomer can still ask to become a contact.
   const newcomer = `new-${crypto.randomUUID().slice(0, 8)}`;
   host.chat.frameArrived(newcomer, encodeFrame({ v: 1, type: 'contact-request', name: 'Nia' }));
-  await host.settle(newcomer);
+  await host.settle();
   expect(host.statusOf(newcomer)).toBe('incoming');
 }
 
