@@ -1,7 +1,12 @@
-// Fuzzing the host's frame path (issue #6): random and mutated wire frames from every
-// kind of sender go into ChatService.frameArrived, wired to the real transfer and call
-// services over real stores. No exception may escape, nothing a frame the decoder refuses
-// may change anything, and what valid frames change is what the contract allows.
+// Fuzzing the host's frame path (issue #6): values of any type, JSON and near-JSON text,
+// and mutations of valid frames of every type, from every kind of sender, go into
+// ChatService.frameArrived, wired to the real transfer and call services over real stores
+// on fake-indexeddb. Properties, checked after every input:
+// (1) no exception escapes, no rejection goes unhandled, no error is logged;
+// (2) an input the decoder refuses changes nothing and renders nothing;
+// (3) from anyone but an accepted contact, only a valid contact-request has an effect;
+// (4) from an accepted contact, what is stored is what the frame said (chat text verbatim,
+//     names cleaned), only their own records move, and the host stays usable.
 
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -142,7 +147,9 @@ async function feed(
   );
 
   // (2) Refused input renders nothing: no state, record, event, notice or frame changes.
-  if (item.mustReject || !decoded.ok) {
+  // What the contract refuses, the decoder must refuse too.
+  if (item.mustReject) expect(decoded).toMatchObject({ ok: false });
+  if (!decoded.ok) {
     expect({ outputs, after }).toEqual({ outputs: [], after: before });
     return;
   }
