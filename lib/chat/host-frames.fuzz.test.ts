@@ -26,6 +26,7 @@ import {
 import {
   FuzzHost,
   PEERS,
+  provenKeyOf,
   SEEDED,
   type Output,
   type SenderKind,
@@ -182,7 +183,8 @@ function expectRequestRecorded(
     offeredName: cleanName(name),
     status: 'incoming',
     addedAt: known?.addedAt ?? expect.any(Number),
-    publicKey: known?.publicKey ?? null,
+    // Pinned as the link proved it, for a peer that had no record (see ContactKeys).
+    publicKey: known?.publicKey ?? provenKeyOf(sender),
     verified: known?.verified ?? false,
     pendingKey: known?.pendingKey ?? null,
   };
