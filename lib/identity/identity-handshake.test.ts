@@ -150,6 +150,34 @@ describe('identityHandshake', () => {
     expect(sent).toEqual([]);
   });
 
+  it("waits for the answer's description when the channel opened before it was set", async () => {
+    const ours = randomFingerprint();
+    const theirs = randomFingerprint();
+    const negotiated = fakeNegotiated(ours, theirs);
+    const pc = Object.assign(new EventTarget(), {
+      signalingState: 'have-local-offer',
+      localDescription: negotiated.localDescription,
+      remoteDescription: null as RTCSessionDescription | null,
+    });
+    const sent: string[] = [];
+    const connection = {
+      peerConnection: pc,
+      send: (data: string) => sent.push(data),
+    } as unknown as DataConnection;
+    const bob = await HandshakePartner.create(BOB);
+    const { handshake, outcome } = start(ALICE, aliceKeys, BOB, connection);
+    handshake.receive(await bob.identityFrame(ALICE, theirs, ours));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(sent).toEqual([]);
+
+    pc.remoteDescription = negotiated.remoteDescription;
+    pc.signalingState = 'stable';
+    pc.dispatchEvent(new Event('signalingstatechange'));
+
+    expect(await outcome).toEqual({ ok: true });
+    expect(sent).toHaveLength(1);
+  });
+
   it('gives up after the timeout when no identity frame comes', async () => {
     vi.useFakeTimers();
     const { outcome } = start(

@@ -21,6 +21,12 @@ export interface IdentityHandshakeOptions {
 export const HANDSHAKE_TIMEOUT_MS = 10_000;
 
 /**
+ * An offerer's data channel can open before its setRemoteDescription(answer) has finished
+ * (the answerer's DTLS completed first): the fingerprints are waited for this long.
+ */
+const DESCRIPTIONS_WAIT_MS = 5_000;
+
+/**
  * The identity handshake of docs/protocol.md#identity-handshake, for ContactLinks: sends
  * our signed identity frame, checks theirs against this connection's DTLS fingerprints,
  * and asks `judge` whether the key they proved is the one we trust.
@@ -33,7 +39,7 @@ class Handshake implements LinkHandshake {
   readonly #options: IdentityHandshakeOptions;
   readonly #peerId: string;
   readonly #done: (outcome: HandshakeOutcome) => void;
-  readonly #fingerprints: { own: string; theirs: string } | null;
+  readonly #fingerprints: Promise<{ own: string; theirs: string } | null>;
   readonly #sent: Promise<boolean>;
   readonly #timer: ReturnType<typeof setTimeout>;
   #received = false;
@@ -48,13 +54,15 @@ class Handshake implements LinkHandshake {
     this.#options = options;
     this.#peerId = peerId;
     this.#done = done;
-    this.#fingerprints = connectionFingerprints(connection);
+    this.#fingerprints = connectionFingerprints(connection, DESCRIPTIONS_WAIT_MS);
     this.#timer = setTimeout(
       () => this.#fail('timeout', `no identity frame within ${options.timeoutMs} ms`),
       options.timeoutMs,
     );
     this.#sent = this.#sendOwn(connection);
-    if (!this.#fingerprints) this.#fail('no-fingerprint', 'the SDP names no DTLS certificate');
+    void this.#fingerprints.then((fingerprints) => {
+      if (!fingerprints) this.#fail('no-fingerprint', 'the SDP names no DTLS certificate');
+    });
   }
 
   receive(data: unknown): boolean {
@@ -73,12 +81,13 @@ class Handshake implements LinkHandshake {
   }
 
   async #sendOwn(connection: DataConnection): Promise<boolean> {
-    if (!this.#fingerprints) return false;
+    const fingerprints = await this.#fingerprints;
+    if (!fingerprints || this.#finished) return false;
     const { ownId, keys } = this.#options;
     try {
       const transcript = handshakeTranscript(
-        { peerId: ownId, publicKey: keys.publicKey, fingerprints: this.#fingerprints.own },
-        { peerId: this.#peerId, fingerprints: this.#fingerprints.theirs },
+        { peerId: ownId, publicKey: keys.publicKey, fingerprints: fingerprints.own },
+        { peerId: this.#peerId, fingerprints: fingerprints.theirs },
       );
       const signature = await signWith(keys, transcript);
       if (this.#finished) return false;
@@ -97,11 +106,12 @@ class Handshake implements LinkHandshake {
         'no-identity',
         decoded.ok ? `the first frame was '${decoded.message.type}'` : decoded.detail,
       );
-    if (!this.#fingerprints) return failure('no-fingerprint', 'the SDP names no DTLS certificate');
+    const fingerprints = await this.#fingerprints;
+    if (!fingerprints) return failure('no-fingerprint', 'the SDP names no DTLS certificate');
     const { key, signature } = decoded.message;
     const transcript = handshakeTranscript(
-      { peerId: this.#peerId, publicKey: key, fingerprints: this.#fingerprints.theirs },
-      { peerId: this.#options.ownId, fingerprints: this.#fingerprints.own },
+      { peerId: this.#peerId, publicKey: key, fingerprints: fingerprints.theirs },
+      { peerId: this.#options.ownId, fingerprints: fingerprints.own },
     );
     if (!(await verifySignature(key, transcript, signature)))
       return failure('bad-signature', 'the signature does not match this connection');
@@ -137,12 +147,36 @@ function failure(
   return { ok: false, reason, detail };
 }
 
-/** Both sides' fingerprints, from the descriptions the connection was negotiated with. */
-function connectionFingerprints(
+/**
+ * Both sides' fingerprints, from the descriptions the connection was negotiated with,
+ * once both are set (waiting at most `waitMs`); `null` if either names none.
+ */
+async function connectionFingerprints(
   connection: DataConnection,
-): { own: string; theirs: string } | null {
+  waitMs: number,
+): Promise<{ own: string; theirs: string } | null> {
   const pc = connection.peerConnection as RTCPeerConnection | undefined;
-  const own = dtlsFingerprints(pc?.localDescription?.sdp ?? '');
-  const theirs = dtlsFingerprints(pc?.remoteDescription?.sdp ?? '');
-  return own && theirs ? { own, theirs } : null;
+  if (!pc) return null;
+  const read = () => {
+    const own = dtlsFingerprints(pc.localDescription?.sdp ?? '');
+    const theirs = dtlsFingerprints(pc.remoteDescription?.sdp ?? '');
+    return own && theirs ? { own, theirs } : null;
+  };
+  const now = read();
+  if (now || !pc.addEventListener) return now;
+  return new Promise((resolve) => {
+    const settle = () => {
+      const fingerprints = read();
+      if (!fingerprints && pc.signalingState !== 'closed' && !timedOut) return;
+      clearTimeout(timer);
+      pc.removeEventListener('signalingstatechange', settle);
+      resolve(fingerprints);
+    };
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      settle();
+    }, waitMs);
+    pc.addEventListener('signalingstatechange', settle);
+  });
 }
