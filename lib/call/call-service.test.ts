@@ -95,6 +95,16 @@ describe('CallService: ringing', () => {
     });
   });
 
+  it('does not ring for someone who is not an accepted contact, whoever passes the invite on', () => {
+    pair.inject(
+      bob,
+      CAROL,
+      JSON.stringify({ v: 1, type: 'call-invite', id: crypto.randomUUID(), video: true }),
+    );
+    expect(bob.ringing).toEqual([]);
+    expect(bob.service.summaries()).toEqual([]);
+  });
+
   it('makes one call at a time', async () => {
     ring();
     expect(alice.service.startCall(BOB, true)).toEqual({

@@ -175,6 +175,12 @@ export class CallService {
 
   /** A decoded call frame from an accepted contact (ChatService checked both). */
   frameArrived(peerId: string, frame: CallFrame): void {
+    // ChatService lets only accepted contacts through; checked again here, as the transfer
+    // service does for offers, so no other path could ever make a stranger ring.
+    if (!this.#options.isAccepted(peerId)) {
+      this.#ignored(peerId, frame, 'not an accepted contact');
+      return;
+    }
     if (frame.type === 'call-invite') {
       this.#invited(peerId, frame.id, frame.video);
       return;
