@@ -200,6 +200,30 @@ describe('ContactLinks: connecting to wanted contacts', () => {
     expect(attempts(BOB)).toHaveLength(2);
   });
 
+  it('drops an attempt still negotiating when the server comes back, and dials again at once', () => {
+    const { links, attempts, latest } = setup();
+    links.setWanted([BOB]);
+    const stale = latest(BOB);
+
+    links.retryAllNow();
+
+    expect(closed(stale)).toBe(true);
+    expect(attempts(BOB)).toHaveLength(2);
+    latest(BOB).simulateOpen();
+    expect(links.isOnline(BOB)).toBe(true);
+  });
+
+  it('gives up on an incoming connection that never opens', () => {
+    const { adopt, known } = setup();
+    known.add(BOB);
+    const theirs = adopt(BOB);
+
+    vi.advanceTimersByTime(14_999);
+    expect(closed(theirs)).toBe(false);
+    vi.advanceTimersByTime(1);
+    expect(closed(theirs)).toBe(true);
+  });
+
   it('does not connect while offline from the server, and connects on retryAllNow', () => {
     const { links, peer, state } = setup();
     state.registered = false;

@@ -158,10 +158,23 @@ export class ContactLinks {
     this.#connect(peerId, link);
   }
 
-  /** The server is reachable again: whoever is offline is worth trying now. */
+  /**
+   * The server is reachable again: whoever is offline is worth trying now. A connection
+   * still negotiating was set up through the session that just ended (its Peer may be
+   * destroyed, its candidates lost): it would only wait out its attempt timeout, so it
+   * is dropped and dialled again.
+   */
   retryAllNow(): void {
     for (const [peerId, link] of this.#links) {
       link.backoff.reset();
+      if (link.connection && !link.open && !link.handshake) {
+        this.#detach(peerId, link);
+        if (!this.#wanted.has(peerId)) {
+          this.#clearRetry(link);
+          this.#links.delete(peerId);
+          continue;
+        }
+      }
       if (!link.connection && this.#wanted.has(peerId)) {
         this.#clearRetry(link);
         this.#connect(peerId, link);
@@ -200,6 +213,10 @@ export class ContactLinks {
     }
     this.#clearRetry(link);
     this.#attach(peerId, link, connection, false);
+    // Their attempt may never open (their side gave up, or its signaling died): give up too.
+    link.attemptTimer = setTimeout(() => {
+      if (!link.open) this.#end(peerId, link, connection);
+    }, ATTEMPT_TIMEOUT_MS);
     link.stranger = !this.#options.known(peerId);
     if (link.stranger) {
       // A stranger gets a while to introduce itself with a contact request.
