@@ -85,7 +85,7 @@ describe('identity', () => {
     ]);
   });
 
-  it("refuses a code for another key, and marks Bob verified with Bob's own code", async () => {
+  it('refuses a code for another key, and marks Bob verified by a picture of his QR code', async () => {
     const { alice, bob } = suite;
     const chat = await alice.popup.openConversation(bob.id);
 
@@ -100,7 +100,15 @@ describe('identity', () => {
     await chat.closeVerifyPanel();
     expect(await chat.verifiedMark.count()).toBe(0);
 
-    const passed = await chat.checkVerificationCode(bobIdentity.verificationCode);
+    // Alice points her camera at Bob's screen: a picture of his verification QR code.
+    const bobChat = await bob.popup.openConversation(alice.id);
+    const bobPanel = await bobChat.openVerifyPanel();
+    const picture = await bobPanel.getByTestId('own-verification-qr').screenshot();
+    await bobChat.closeVerifyPanel();
+    const scanned = await chat.scanVerificationQr(picture);
+    expect(scanned, 'the code read from the picture').toBe(bobIdentity.verificationCode);
+
+    const passed = await chat.checkVerificationCode(scanned);
     expect(passed.ok, `checked: ${passed.text}`).toBe(true);
     await waitForContactRecord(alice.popup.page, bob.id, 'verified', (c) => c.verified);
     await chat.closeVerifyPanel();

@@ -111,6 +111,28 @@ export class ConversationView {
   }
 
   /**
+   * Gives the panel a picture of the contact's verification QR code, as a user picks a
+   * photo or screenshot of it; returns what the code field then holds.
+   */
+  async scanVerificationQr(png: Buffer): Promise<string> {
+    const panel = await this.openVerifyPanel();
+    const field = panel.getByTestId('verification-code');
+    await field.fill('');
+    await panel
+      .getByTestId('verification-qr-file')
+      .setInputFiles({ name: 'their-code.png', mimeType: 'image/png', buffer: png });
+    return waitFor(
+      'the code read from the QR image',
+      async () => {
+        const error = panel.getByTestId('verify-error');
+        if (await error.isVisible()) throw new Error(`not read: ${await error.textContent()}`);
+        return (await field.inputValue()) || undefined;
+      },
+      { timeoutMs: 10_000, intervalMs: 100 },
+    );
+  }
+
+  /**
    * Pastes `code` (the contact's verification code) into the panel and checks it. Returns
    * the sentence shown: `ok` when it came as a status, not as an error.
    */
