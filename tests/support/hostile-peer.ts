@@ -15,6 +15,7 @@ import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { DataConnection, Peer, PeerOptions } from 'peerjs';
 import { repoRoot } from './paths.ts';
+import { PageActorLog } from './page-actor-log.ts';
 import type { SignalingServer } from './signaling-server.ts';
 import { waitFor } from './wait.ts';
 
@@ -112,14 +113,14 @@ export class HostilePeer {
   readonly id: string;
   readonly page: Page;
   /** What Mallory did, for the failure report. */
-  readonly logLines: string[] = [];
+  readonly #log: PageActorLog;
   #seq = 0;
-  #eventsSeen = 0;
 
   private constructor(id: string, page: Page) {
     this.name = id.split('-')[0] ?? id;
     this.id = id;
     this.page = page;
+    this.#log = new PageActorLog(page, 'mallory', `${this.name} `);
   }
 
   /** Opens her page in `context` and registers her with `server` as `id`. */
@@ -318,7 +319,7 @@ export class HostilePeer {
       await page.close();
       throw error;
     }
-    mallory.#log(`registered as ${id}`);
+    mallory.#log.add(`registered as ${id}`);
     return mallory;
   }
 
@@ -332,7 +333,7 @@ export class HostilePeer {
     await this.page.evaluate((mode) => {
       window.mallory!.handshake = mode;
     }, mode);
-    this.#log(`handshake from now on: ${JSON.stringify(mode)}`);
+    this.#log.add(`handshake from now on: ${JSON.stringify(mode)}`);
   }
 
   /** What she made of every identity frame `peer` sent her, oldest first. */
@@ -349,8 +350,8 @@ export class HostilePeer {
       for (const connection of window.mallory!.connections)
         if (connection.peer === target) connection.close();
     }, target);
-    this.#log(`closed her connections to ${target}`);
-    await this.#syncEvents();
+    this.#log.add(`closed her connections to ${target}`);
+    await this.#log.syncPage();
   }
 
   /**
@@ -368,7 +369,7 @@ export class HostilePeer {
      */
     firstFrames: unknown[] = [],
   ): Promise<void> {
-    this.#log(
+    this.#log.add(
       `connecting to ${target} with metadata ${JSON.stringify(metadata)}` +
         (firstFrames.length > 0 ? `, then sending ${JSON.stringify(firstFrames)}` : ''),
     );
@@ -403,7 +404,7 @@ export class HostilePeer {
         },
         { target, metadata, timeoutMs, firstFrames },
       )
-      .finally(() => this.#syncEvents());
+      .finally(() => this.#log.syncPage());
   }
 
   /** Whether she has an open data channel to `target` right now. */
@@ -449,8 +450,8 @@ export class HostilePeer {
       },
       { target, frame },
     );
-    this.#log(`sent ${describeFrame(frame)}: ${JSON.stringify(outcome)}`);
-    await this.#syncEvents();
+    this.#log.add(`sent ${describeFrame(frame)}: ${JSON.stringify(outcome)}`);
+    await this.#log.syncPage();
     return outcome;
   }
 
@@ -481,8 +482,8 @@ export class HostilePeer {
       },
       { target, prefix, suffix, bytes },
     );
-    this.#log(`sent a padded chat frame of ${bytes} bytes: ${JSON.stringify(outcome)}`);
-    await this.#syncEvents();
+    this.#log.add(`sent a padded chat frame of ${bytes} bytes: ${JSON.stringify(outcome)}`);
+    await this.#log.syncPage();
     return outcome;
   }
 
@@ -528,27 +529,12 @@ export class HostilePeer {
   }
 
   logText(): string {
-    return this.logLines.join('\n');
+    return this.#log.text();
   }
 
   /** Takes Mallory off the server and closes her page. */
   async dispose(): Promise<void> {
-    await this.#syncEvents();
-    await this.page.evaluate(() => window.mallory?.peer.destroy()).catch(() => {});
-    await this.page.close().catch(() => {});
-  }
-
-  /** Copies what happened in the page (connections opening, closing) into the log. */
-  async #syncEvents(): Promise<void> {
-    const events = await this.page
-      .evaluate((from) => window.mallory?.events.slice(from) ?? [], this.#eventsSeen)
-      .catch(() => [] as string[]);
-    this.#eventsSeen += events.length;
-    for (const event of events) this.#log(`(page) ${event}`);
-  }
-
-  #log(line: string): void {
-    this.logLines.push(`${new Date().toISOString()} ${this.name} ${line}`);
+    await this.#log.dispose();
   }
 }
 

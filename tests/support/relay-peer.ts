@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { DataConnection, Peer } from 'peerjs';
 import { openPeerJsPage, peerOptions } from './hostile-peer.ts';
+import { PageActorLog } from './page-actor-log.ts';
 import type { SignalingServer } from './signaling-server.ts';
 
 /** One frame the relay passed on. */
@@ -35,12 +36,12 @@ export class RelayPeer {
   readonly id: string;
   readonly name = 'relay';
   readonly page: Page;
-  readonly #logLines: string[] = [];
-  #eventsSeen = 0;
+  readonly #log: PageActorLog;
 
   private constructor(id: string, page: Page) {
     this.id = id;
     this.page = page;
+    this.#log = new PageActorLog(page, 'relay', '');
   }
 
   /**
@@ -135,13 +136,13 @@ export class RelayPeer {
       await page.close();
       throw error;
     }
-    relay.#log(`registered as ${id}, between ${between.join(' and ')}`);
+    relay.#log.add(`registered as ${id}, between ${between.join(' and ')}`);
     return relay;
   }
 
   /** Every frame it passed on so far, oldest first. */
   async frames(): Promise<RelayedFrame[]> {
-    await this.#syncEvents();
+    await this.#log.syncPage();
     return this.page.evaluate(() => [...window.relay!.frames]);
   }
 
@@ -151,24 +152,10 @@ export class RelayPeer {
   }
 
   logText(): string {
-    return this.#logLines.join('\n');
+    return this.#log.text();
   }
 
   async dispose(): Promise<void> {
-    await this.#syncEvents();
-    await this.page.evaluate(() => window.relay?.peer.destroy()).catch(() => {});
-    await this.page.close().catch(() => {});
-  }
-
-  async #syncEvents(): Promise<void> {
-    const events = await this.page
-      .evaluate((from) => window.relay?.events.slice(from) ?? [], this.#eventsSeen)
-      .catch(() => [] as string[]);
-    this.#eventsSeen += events.length;
-    for (const event of events) this.#log(`(page) ${event}`);
-  }
-
-  #log(line: string): void {
-    this.#logLines.push(`${new Date().toISOString()} ${line}`);
+    await this.#log.dispose();
   }
 }
