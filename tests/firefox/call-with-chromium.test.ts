@@ -6,8 +6,8 @@
 // Here Firefox's call tab (opened by its background page with tabs.create), its
 // getUserMedia, its RTCPeerConnection and its getStats meet Chromium's, which no
 // Chromium-only test does.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CallPage, storedCall, waitForCall } from '../support/call-page.ts';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CallPage, endUnfinishedCalls, storedCall, waitForCall } from '../support/call-page.ts';
 import { ChromiumProfile } from '../support/chromium-profile.ts';
 import { keepLogs } from '../support/diagnostics.ts';
 import { FirefoxCallPage } from '../support/firefox-call-page.ts';
@@ -52,6 +52,17 @@ describe('a call between Firefox and Chromium', () => {
     );
   });
 
+  // Each test starts with nobody in a call and no call tab open, whatever the last one did.
+  afterEach(async () => {
+    await Promise.all([
+      alice && endUnfinishedCalls(alice.popup.page),
+      carolPopup && endUnfinishedCalls(extensionPage(carolPopup.page)),
+    ]);
+    for (const page of profile?.context.pages() ?? [])
+      if (CallPage.isCallTab(page.url())) await page.close();
+    if (carol) await FirefoxCallPage.closeAll(carol);
+  });
+
   afterAll(async () => {
     await Promise.allSettled([profile?.dispose(), carol?.close()]);
     await server?.stop();
@@ -61,7 +72,7 @@ describe('a call between Firefox and Chromium', () => {
     const { popup, id: aliceId, profile: chromium } = ready(alice, 'Alice');
     const firefox = ready(carolPopup, "Carol's popup");
     const carolHost = extensionPage(firefox.page);
-    const carolBrowser = ready(carol, 'Carol').browser;
+    const carolUser = ready(carol, 'Carol');
 
     await popup.openConversation(carolId);
     await popup.page.getByTestId('call-start').click();
@@ -72,9 +83,9 @@ describe('a call between Firefox and Chromium', () => {
 
     const incoming = await waitForCall(carolHost, aliceId, (call) => call.state === 'ringing');
     expect(incoming).toMatchObject({ callId: outgoing.callId, direction: 'in', video: true });
-    expect(await FirefoxCallPage.isOpen(carolBrowser)).toBe(false); // not before she accepts
+    expect(await FirefoxCallPage.isOpen(carolUser)).toBe(false); // not before she accepts
     await firefox.page.locator('[data-testid="call-accept"]').click();
-    const carolCall = await FirefoxCallPage.find(carolBrowser, outgoing.callId);
+    const carolCall = await FirefoxCallPage.find(carolUser, outgoing.callId);
 
     await Promise.all([aliceCall.waitForState('active'), carolCall.waitForState('active')]);
     await carolCall.waitForRemoteVideoMoving();
@@ -162,11 +173,11 @@ describe('a call between Firefox and Chromium', () => {
     const { popup, id: aliceId, profile: chromium } = ready(alice, 'Alice');
     const firefox = ready(carolPopup, "Carol's popup");
     const carolHost = extensionPage(firefox.page);
-    const carolBrowser = ready(carol, 'Carol').browser;
+    const carolUser = ready(carol, 'Carol');
 
     const started = await requestHost(carolHost, 'startCall', { peerId: aliceId, video: true });
     if (!started.ok) throw new Error(`startCall was refused: ${started.error}`);
-    const carolCall = await FirefoxCallPage.find(carolBrowser, started.callId);
+    const carolCall = await FirefoxCallPage.find(carolUser, started.callId);
     await carolCall.waitForState('ringing', 15_000);
 
     await waitForCall(
@@ -200,7 +211,7 @@ describe('a call between Firefox and Chromium', () => {
     const { popup, id: aliceId, profile: chromium } = ready(alice, 'Alice');
     const firefox = ready(carolPopup, "Carol's popup");
     const carolHost = extensionPage(firefox.page);
-    const carolBrowser = ready(carol, 'Carol').browser;
+    const carolUser = ready(carol, 'Carol');
 
     const started = await requestHost(popup.page, 'startCall', { peerId: carolId, video: true });
     if (!started.ok) throw new Error(`startCall was refused: ${started.error}`);
@@ -215,7 +226,7 @@ describe('a call between Firefox and Chromium', () => {
       accept: true,
     });
     expect(answered.ok, 'answerCall').toBe(true);
-    const carolCall = await FirefoxCallPage.find(carolBrowser, started.callId);
+    const carolCall = await FirefoxCallPage.find(carolUser, started.callId);
     await Promise.all([aliceCall.waitForState('active'), carolCall.waitForState('active')]);
 
     // The tab's pagehide asks Carol's host to end the call: a hang-up, within seconds, and
@@ -232,7 +243,7 @@ describe('a call between Firefox and Chromium', () => {
       state: 'ended',
       endReason: 'hangup',
     });
-    expect(await FirefoxCallPage.isOpen(carolBrowser, started.callId)).toBe(false);
+    expect(await FirefoxCallPage.isOpen(carolUser, started.callId)).toBe(false);
     await aliceCall.close();
   });
 });

@@ -206,3 +206,18 @@ export async function storedCall(
   const state = await requestHost(page, 'getState', undefined);
   return state.calls.find((call) => call.callId === callId);
 }
+
+/**
+ * Hangs up every call of this user that is not over, so that a test which failed mid-call
+ * leaves the next one free to call ("You are already in a call" would hide its own result).
+ */
+export async function endUnfinishedCalls(page: ExtensionPage): Promise<void> {
+  const state = await requestHost(page, 'getState', undefined);
+  for (const call of state.calls) {
+    if (call.state === 'ended') continue;
+    // The other side's own clean-up may end it first; that refusal is the outcome wanted.
+    await requestHost(page, 'endCall', { callId: call.callId }).catch((error: Error) => {
+      if (!/already ended/.test(error.message)) throw error;
+    });
+  }
+}

@@ -80,7 +80,7 @@ export class FirefoxUser {
       const input = firefox?.[stream];
       if (!input) continue;
       createInterface({ input }).on('line', (line) => {
-        if (line.trim()) user.#log(`[${stream}] ${line}`);
+        if (line.trim()) user.log(`[${stream}] ${line}`);
       });
     }
     try {
@@ -125,7 +125,8 @@ export class FirefoxUser {
     }
   }
 
-  #log(line: string): void {
+  /** Adds a line to this user's log, beside Firefox's own output. */
+  log(line: string): void {
     this.logLines.push(`${new Date().toISOString()} ${this.name} ${line}`);
   }
 }
