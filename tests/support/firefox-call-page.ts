@@ -1,13 +1,15 @@
 // A call tab (call.html#<callId>) in Firefox, driven over WebDriver BiDi with Puppeteer:
 // the few readings and controls a cross-browser call test needs, through the same
 // `data-testid` hooks as CallPage (call-page.ts), which is Playwright's and cannot drive
-// Firefox. Firefox's host opens the tab with browser.tabs.create; this finds it by URL.
+// Firefox. Firefox's host opens the tab with browser.tabs.create; this finds it by URL,
+// as Firefox lists its tabs (firefox-tabs.ts).
 import type { Page } from 'puppeteer-core';
 import {
   readAllTracksStopped,
   readOutgoingVideoTrack,
   type TrackIdentity,
 } from './call-page-readers.ts';
+import { extensionTabUrls, firefoxTabs, type FirefoxTab } from './firefox-tabs.ts';
 import type { FirefoxUser } from './firefox-user.ts';
 import { waitFor } from './wait.ts';
 
@@ -22,24 +24,22 @@ export class FirefoxCallPage {
 
   /**
    * Waits for Firefox's host to open the tab of `callId`, and for its page to show a state.
-   * On a timeout the error carries everything needed to tell why from CI's output alone:
-   * each tab as Puppeteer and as the page itself report it, the tabs the extension knows
-   * (browser.tabs, asked through its popup), and the host's last call and platform lines.
+   * On a timeout the error carries what is needed to tell why from CI's output alone: the
+   * tabs Firefox has, which of them Puppeteer drives, the tabs the extension sees, and the
+   * host's last call and platform lines.
    */
   static async find(
     user: FirefoxUser,
     callId: string,
     timeoutMs = 15_000,
   ): Promise<FirefoxCallPage> {
-    let tabs: TabReading[] = [];
+    let tabs: FirefoxTab[] = [];
     const adoptAfter = Date.now() + ADOPT_MISSED_TABS_AFTER_MS;
     const page = await waitFor(
       `the Firefox call tab call.html#${callId}`,
       async () => {
-        if (Date.now() > adoptAfter) await adoptMissedTabs(user);
-        const pages = await user.browser.pages();
-        tabs = await Promise.all(pages.map(readTab));
-        return pages.find((_, index) => isCallTab(tabs[index]!, callId));
+        tabs = await firefoxTabs(user, { adoptMissed: Date.now() > adoptAfter });
+        return tabs.find((tab) => isCallUrl(tab.url, callId))?.page ?? undefined;
       },
       { timeoutMs },
     ).catch(async (error: Error) => {
@@ -52,16 +52,15 @@ export class FirefoxCallPage {
     return found;
   }
 
-  /** Whether any tab of `browser` shows a call page (of `callId`, if given). */
+  /** Whether any tab of `user`'s Firefox shows a call page (of `callId`, if given). */
   static async isOpen(user: FirefoxUser, callId?: string): Promise<boolean> {
-    const tabs = await Promise.all((await user.browser.pages()).map(readTab));
-    return tabs.some((tab) => isCallTab(tab, callId));
+    return (await firefoxTabs(user)).some((tab) => isCallUrl(tab.url, callId));
   }
 
-  /** Closes every call tab of this user's Firefox. */
+  /** Closes every call tab of `user`'s Firefox. */
   static async closeAll(user: FirefoxUser): Promise<void> {
-    for (const page of await user.browser.pages())
-      if (isCallTab(await readTab(page))) await page.close();
+    for (const tab of await firefoxTabs(user, { adoptMissed: true }))
+      if (isCallUrl(tab.url)) await tab.page?.close();
   }
 
   /** The page's data-state (waiting|ringing|connecting|active|ended), null before it shows one. */
@@ -201,92 +200,11 @@ export class FirefoxCallPage {
   }
 }
 
-/** How long find() trusts Puppeteer's own tab list before it asks Firefox for the tree. */
+/**
+ * How long find() trusts Puppeteer to hear of a new tab by itself before it adopts one that
+ * Firefox lists and Puppeteer does not (see firefox-tabs.ts).
+ */
 const ADOPT_MISSED_TABS_AFTER_MS = 3_000;
-
-/**
- * Firefox's WebDriver BiDi now and then does not report a tab that the extension opened
- * (browsingContext.contextCreated never comes, seen once in CI), nor the closing of a tab
- * Puppeteer closed itself; Puppeteer then never lists the tab. Puppeteer syncs from
- * browsingContext.getTree only when it connects; this does the same, as Puppeteer does
- * (Browser.#syncBrowsingContexts): a top-level context that Firefox has and no page stands
- * for is announced to Puppeteer as created, unless its real event came during the query.
- */
-async function adoptMissedTabs(user: FirefoxUser): Promise<void> {
-  const connection = (user.browser as unknown as { connection: BidiConnection }).connection;
-  const announced = new Set<string>();
-  const listener = (info: ContextInfo) => announced.add(info.context);
-  connection.on('browsingContext.contextCreated', listener);
-  let contexts: ContextInfo[];
-  try {
-    ({ contexts } = (await connection.send('browsingContext.getTree', { maxDepth: 0 })).result);
-  } finally {
-    connection.off('browsingContext.contextCreated', listener);
-  }
-  const known = new Set(
-    (await user.browser.pages()).map(
-      (page) => (page.mainFrame() as unknown as { _id: string })._id,
-    ),
-  );
-  for (const context of contexts) {
-    if (known.has(context.context) || announced.has(context.context)) continue;
-    user.log(`[test] adopting tab ${context.context} (${context.url}) that BiDi never reported`);
-    connection.emit('browsingContext.contextCreated', context);
-  }
-}
-
-/** The little of Puppeteer's BiDi connection (internal, but public on the object) used here. */
-interface BidiConnection {
-  send(
-    method: 'browsingContext.getTree',
-    params: { maxDepth: number },
-  ): Promise<{ result: { contexts: ContextInfo[] } }>;
-  on(event: 'browsingContext.contextCreated', listener: (info: ContextInfo) => void): void;
-  off(event: 'browsingContext.contextCreated', listener: (info: ContextInfo) => void): void;
-  emit(event: 'browsingContext.contextCreated', info: ContextInfo): boolean;
-}
-
-/** browsingContext.Info, as getTree and contextCreated carry it. */
-interface ContextInfo {
-  context: string;
-  url: string;
-  parent?: string | null;
-  userContext?: string;
-}
-
-/** A tab as Puppeteer tracks it, and as its own document answers (or why it did not). */
-interface TabReading {
-  /** Puppeteer's page.url(): stale for moz-extension:// navigations (see below). */
-  tracked: string;
-  /** location.href read in the page, or null if it did not answer. */
-  href: string | null;
-  /** Why the page did not answer. */
-  error?: string;
-}
-
-/**
- * Where the tab really is. Puppeteer's page.url() says about:blank for a tab that went to a
- * moz-extension:// URL, since Firefox's WebDriver BiDi does not report that navigation (see
- * FirefoxUser.openPopup); so ask the page itself, and keep what Puppeteer says beside it, for
- * the rare tab that does not answer within 2 s.
- */
-async function readTab(page: Page): Promise<TabReading> {
-  const tracked = page.url();
-  const asked = page
-    .evaluate(() => location.href)
-    .then(
-      (href) => ({ tracked, href }),
-      (error: Error) => ({ tracked, href: null, error: error.message.slice(0, 160) }),
-    );
-  const timeout = new Promise<TabReading>((resolve) =>
-    setTimeout(() => resolve({ tracked, href: null, error: 'no answer in 2 s' }), 2_000),
-  );
-  return Promise.race([asked, timeout]);
-}
-
-function isCallTab(tab: TabReading, callId?: string): boolean {
-  return [tab.href, tab.tracked].some((url) => url !== null && isCallUrl(url, callId));
-}
 
 function isCallUrl(url: string, callId?: string): boolean {
   let parsed: URL;
@@ -303,33 +221,16 @@ function isCallUrl(url: string, callId?: string): boolean {
 }
 
 /** Why no call tab was found, in one line for an error message. */
-async function tabDiagnosis(user: FirefoxUser, tabs: TabReading[]): Promise<string> {
-  const seen = tabs
-    .map(({ tracked, href, error }) => `${href ?? `(${error})`} [tracked: ${tracked}]`)
+async function tabDiagnosis(user: FirefoxUser, tabs: FirefoxTab[]): Promise<string> {
+  const firefox = tabs
+    .map(({ url, page }) => `${url}${page ? '' : ' (no Puppeteer page)'}`)
     .join(', ');
-  const known = await extensionTabs(user).catch((error: Error) => `(not asked: ${error.message})`);
+  const extension = (await extensionTabUrls(tabs))?.join(', ') ?? '(no extension page answered)';
   const hostLines = user
     .logText()
     .split('\n')
     .filter((line) => /call|platform/.test(line))
     .slice(-6)
     .join(' / ');
-  return `tabs: ${seen}; the extension's tabs: ${known}; host: ${hostLines}`;
-}
-
-/** The URLs of the tabs the extension itself sees, asked through any of its pages that answers. */
-async function extensionTabs(user: FirefoxUser): Promise<string> {
-  for (const page of await user.browser.pages()) {
-    const urls = await Promise.race([
-      page
-        .evaluate(async () => {
-          const api = (globalThis as { browser?: typeof import('wxt/browser').browser }).browser;
-          return api ? (await api.tabs.query({})).map((tab) => tab.url ?? '?') : null;
-        })
-        .catch(() => null),
-      new Promise<null>((resolve) => setTimeout(() => resolve(null), 2_000)),
-    ]);
-    if (urls) return urls.join(', ');
-  }
-  return '(no extension page answered)';
+  return `Firefox's tabs: ${firefox}; the extension's tabs: ${extension}; host: ${hostLines}`;
 }
