@@ -1,6 +1,8 @@
 // Asks the peer host directly, over the views' own channel (docs/protocol.md, "Views ↔
-// host"), from any extension page. Tests use it to check what the host has stored (a
-// message that must never arrive, a duplicate the view might hide), never to change it.
+// host"), from any extension page. Tests use it mostly to check what the host has stored (a
+// message that must never arrive, a duplicate the view might hide); where the view under
+// test is another one (a call page, Firefox without a page object for a control), or to
+// clean up after a failed test, they also send the same intents a view would.
 import type { ChatMessage } from '../../lib/chat/chat-message.ts';
 import type { ContactSummary } from '../../lib/contacts/contact.ts';
 import {
