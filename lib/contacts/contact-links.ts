@@ -303,7 +303,7 @@ export class ContactLinks {
       if (!current()) return;
       this.#watchIce(peerId, link, connection);
       let decided = false;
-      const handshake = this.#options.handshake(peerId, connection, (outcome) => {
+      const handshake = this.#options.handshake(peerId, connection, initiatedByMe, (outcome) => {
         decided = true;
         if (current()) this.#handshakeDone(peerId, link, connection, outcome, initiatedByMe);
       });

@@ -31,9 +31,13 @@ export interface LinkHandshake {
   cancel(): void;
 }
 
-/** Starts the handshake on a connection that just opened; `done` is called once. */
+/**
+ * Starts the handshake on a connection that just opened; `done` is called once.
+ * `initiatedByMe`: whether this side dialled the connection (it speaks first).
+ */
 export type StartHandshake = (
   peerId: string,
   connection: DataConnection,
+  initiatedByMe: boolean,
   done: (outcome: HandshakeOutcome) => void,
 ) => LinkHandshake;

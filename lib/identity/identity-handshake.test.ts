@@ -23,19 +23,26 @@ function end(local: string, remote: string) {
   return { connection, sent };
 }
 
-/** Starts a handshake for `ownId` on `connection` and returns its outcome. */
+/**
+ * Starts a handshake for `ownId` on `connection` and returns its outcome; as the side that
+ * dialled the connection unless `dialled` is false.
+ */
 function start(
   ownId: string,
   keys: IdentityKeys,
   peerId: string,
   connection: DataConnection,
-  judge: JudgeKey = () => Promise.resolve('trusted'),
+  {
+    judge = () => Promise.resolve('trusted'),
+    dialled = true,
+  }: { judge?: JudgeKey; dialled?: boolean } = {},
 ) {
   let resolve!: (outcome: HandshakeOutcome) => void;
   const outcome = new Promise<HandshakeOutcome>((done) => (resolve = done));
   const handshake = identityHandshake({ ownId, keys, judge, timeoutMs: 10_000 })(
     peerId,
     connection,
+    dialled,
     resolve,
   );
   return { handshake, outcome };
@@ -65,11 +72,15 @@ describe('identityHandshake', () => {
       judged.push(`${peerId}=${key === aliceKeys.publicKey ? 'alice' : 'bob'}`);
       return Promise.resolve('trusted');
     };
-    const alice = start(ALICE, aliceKeys, BOB, aliceEnd.connection, judge);
-    const bob = start(BOB, bobKeys, ALICE, bobEnd.connection, judge);
-    await vi.waitFor(() => expect(aliceEnd.sent.length + bobEnd.sent.length).toBe(2));
+    const alice = start(ALICE, aliceKeys, BOB, aliceEnd.connection, { judge });
+    const bob = start(BOB, bobKeys, ALICE, bobEnd.connection, { judge, dialled: false });
+    // Alice dialled: she speaks first. Bob, dialled, waits to hear her (see the module).
+    await vi.waitFor(() => expect(aliceEnd.sent).toHaveLength(1));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(bobEnd.sent, 'what Bob sent before hearing Alice').toEqual([]);
 
     expect(bob.handshake.receive(aliceEnd.sent[0])).toBe(true);
+    await vi.waitFor(() => expect(bobEnd.sent).toHaveLength(1));
     expect(alice.handshake.receive(bobEnd.sent[0])).toBe(true);
 
     expect(await alice.outcome).toEqual({ ok: true });
@@ -87,11 +98,12 @@ describe('identityHandshake', () => {
     const aliceEnd = end(aliceLeg.alice, aliceLeg.relay);
     const bobEnd = end(bobLeg.bob, bobLeg.relay);
     const alice = start(ALICE, aliceKeys, BOB, aliceEnd.connection);
-    const bob = start(BOB, bobKeys, ALICE, bobEnd.connection);
-    await vi.waitFor(() => expect(aliceEnd.sent.length + bobEnd.sent.length).toBe(2));
+    const bob = start(BOB, bobKeys, ALICE, bobEnd.connection, { dialled: false });
+    await vi.waitFor(() => expect(aliceEnd.sent).toHaveLength(1));
 
     // The relay passes each identity frame on, untouched.
     bob.handshake.receive(aliceEnd.sent[0]);
+    await vi.waitFor(() => expect(bobEnd.sent).toHaveLength(1));
     alice.handshake.receive(bobEnd.sent[0]);
 
     expect(await alice.outcome).toMatchObject({ ok: false, reason: 'bad-signature' });
@@ -118,9 +130,9 @@ describe('identityHandshake', () => {
     const ours = randomFingerprint();
     const theirs = randomFingerprint();
     const bob = await HandshakePartner.create(BOB);
-    const { handshake, outcome } = start(ALICE, aliceKeys, BOB, end(ours, theirs).connection, () =>
-      Promise.resolve('changed'),
-    );
+    const { handshake, outcome } = start(ALICE, aliceKeys, BOB, end(ours, theirs).connection, {
+      judge: () => Promise.resolve('changed'),
+    });
     handshake.receive(await bob.identityFrame(ALICE, theirs, ours));
     expect(await outcome).toMatchObject({ ok: false, reason: 'key-changed' });
   });
@@ -178,6 +190,30 @@ describe('identityHandshake', () => {
     expect(sent).toHaveLength(1);
   });
 
+  it('as the dialled side, sends its frame only once the dialler has spoken, and then passes', async () => {
+    const ours = randomFingerprint();
+    const theirs = randomFingerprint();
+    const bobEnd = end(ours, theirs);
+    const alice = await HandshakePartner.create(ALICE);
+    const bob = start(BOB, bobKeys, ALICE, bobEnd.connection, { dialled: false });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(bobEnd.sent, 'sent before the dialler spoke').toEqual([]);
+
+    bob.handshake.receive(await alice.identityFrame(BOB, theirs, ours));
+    expect(await bob.outcome).toEqual({ ok: true });
+    expect(bobEnd.sent).toHaveLength(1);
+    expect(JSON.parse(bobEnd.sent[0]!)).toMatchObject({ type: 'identity', key: bobKeys.publicKey });
+  });
+
+  it('as the dialled side, times out sending nothing when the dialler never speaks', async () => {
+    vi.useFakeTimers();
+    const bobEnd = end(randomFingerprint(), randomFingerprint());
+    const { outcome } = start(BOB, bobKeys, ALICE, bobEnd.connection, { dialled: false });
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(await outcome).toMatchObject({ ok: false, reason: 'timeout' });
+    expect(bobEnd.sent).toEqual([]);
+  });
+
   it('gives up after the timeout when no identity frame comes', async () => {
     vi.useFakeTimers();
     const { outcome } = start(
@@ -198,7 +234,7 @@ describe('identityHandshake', () => {
       keys: aliceKeys,
       judge: () => Promise.resolve('trusted'),
       timeoutMs: 10_000,
-    })(BOB, end(randomFingerprint(), randomFingerprint()).connection, done);
+    })(BOB, end(randomFingerprint(), randomFingerprint()).connection, true, done);
     handshake.cancel();
     await vi.advanceTimersByTimeAsync(20_000);
     expect(done).not.toHaveBeenCalled();

@@ -30,17 +30,26 @@ const DESCRIPTIONS_WAIT_MS = 5_000;
  * The identity handshake of docs/protocol.md#identity-handshake, for ContactLinks: sends
  * our signed identity frame, checks theirs against this connection's DTLS fingerprints,
  * and asks `judge` whether the key they proved is the one we trust.
+ *
+ * The side that dialled sends its frame as soon as the channel opens; the side that was
+ * dialled sends its own only once it has heard the dialler's. Chromium can lose a message
+ * the dialled side sends the moment its channel opens: the dialler's channel may not take
+ * it yet. Two Chromiums on loopback lost 1 such first message in 200, and never a reply to
+ * a message received (the probe is described in docs/protocol.md).
  */
 export function identityHandshake(options: IdentityHandshakeOptions): StartHandshake {
-  return (peerId, connection, done) => new Handshake(options, peerId, connection, done);
+  return (peerId, connection, initiatedByMe, done) =>
+    new Handshake(options, peerId, connection, initiatedByMe, done);
 }
 
 class Handshake implements LinkHandshake {
   readonly #options: IdentityHandshakeOptions;
   readonly #peerId: string;
   readonly #done: (outcome: HandshakeOutcome) => void;
+  readonly #connection: DataConnection;
   readonly #fingerprints: Promise<{ own: string; theirs: string } | null>;
-  readonly #sent: Promise<boolean>;
+  /** Our frame going out: at once if we dialled, else once theirs has come. */
+  #sent: Promise<boolean> | null = null;
   readonly #timer: ReturnType<typeof setTimeout>;
   #received = false;
   #finished = false;
@@ -49,17 +58,19 @@ class Handshake implements LinkHandshake {
     options: IdentityHandshakeOptions,
     peerId: string,
     connection: DataConnection,
+    initiatedByMe: boolean,
     done: (outcome: HandshakeOutcome) => void,
   ) {
     this.#options = options;
     this.#peerId = peerId;
+    this.#connection = connection;
     this.#done = done;
     this.#fingerprints = connectionFingerprints(connection, DESCRIPTIONS_WAIT_MS);
     this.#timer = setTimeout(
       () => this.#fail('timeout', `no identity frame within ${options.timeoutMs} ms`),
       options.timeoutMs,
     );
-    this.#sent = this.#sendOwn(connection);
+    if (initiatedByMe) this.#sent = this.#sendOwn();
     void this.#fingerprints.then((fingerprints) => {
       if (!fingerprints) this.#fail('no-fingerprint', 'the SDP names no DTLS certificate');
     });
@@ -68,6 +79,7 @@ class Handshake implements LinkHandshake {
   receive(data: unknown): boolean {
     if (this.#received) return false;
     this.#received = true;
+    this.#sent ??= this.#sendOwn();
     void this.#check(data).then(
       (outcome) => this.#finish(outcome),
       (error: unknown) => this.#fail('bad-signature', `could not be checked: ${String(error)}`),
@@ -80,7 +92,7 @@ class Handshake implements LinkHandshake {
     clearTimeout(this.#timer);
   }
 
-  async #sendOwn(connection: DataConnection): Promise<boolean> {
+  async #sendOwn(): Promise<boolean> {
     const fingerprints = await this.#fingerprints;
     if (!fingerprints || this.#finished) return false;
     const { ownId, keys } = this.#options;
@@ -91,7 +103,9 @@ class Handshake implements LinkHandshake {
       );
       const signature = await signWith(keys, transcript);
       if (this.#finished) return false;
-      connection.send(encodeFrame({ v: 1, type: 'identity', key: keys.publicKey, signature }));
+      this.#connection.send(
+        encodeFrame({ v: 1, type: 'identity', key: keys.publicKey, signature }),
+      );
       return true;
     } catch (error) {
       this.#fail('send-failed', String(error));

@@ -52,7 +52,8 @@ interface MalloryState {
   identities: PeerIdentity[];
   /** Settles once her identity frame on a connection (by ID) went out, or was skipped. */
   identitySent: Map<string, Promise<void>>;
-  adopt(connection: DataConnection): void;
+  /** Follows a connection: `dialledByHer` if she opened it (then she speaks first). */
+  adopt(connection: DataConnection, dialledByHer: boolean): void;
   /** Sends her identity frame on `connection` as `handshake` says. */
   sendIdentity(connection: DataConnection): Promise<void>;
   /** The newest connection to `target` whose data channel is open. */
@@ -257,22 +258,28 @@ export class HostilePeer {
             );
           };
 
-          const adopt = (connection: DataConnection) => {
+          const adopt = (connection: DataConnection, dialledByHer: boolean) => {
             connections.push(connection);
             const name = `${connection.peer} ${connection.connectionId}`;
             events.push(`connection ${name} (metadata ${JSON.stringify(connection.metadata)})`);
             let first = true;
-            connection.on('open', () => {
-              events.push(`open ${name}`);
-              // Her identity goes first, before anything a test sends on this connection.
+            // Her identity goes before anything a test sends on this connection: at once on
+            // a connection she dialled, else once the dialler's first frame has come.
+            const speak = () => {
+              if (identitySent.has(connection.connectionId)) return;
               const sent = sendIdentity(connection).catch((error: unknown) => {
                 events.push(`identity on ${name} failed: ${String(error)}`);
               });
               identitySent.set(connection.connectionId, sent);
+            };
+            connection.on('open', () => {
+              events.push(`open ${name}`);
+              if (dialledByHer) speak();
             });
             connection.on('close', () => events.push(`close ${name}`));
             connection.on('error', (error) => events.push(`error ${name}: ${error.type}`));
             connection.on('data', (data) => {
+              if (!dialledByHer) speak();
               if (typeof data === 'string') {
                 received.push(data);
                 if (first) void checkIdentity(connection, data);
@@ -282,7 +289,7 @@ export class HostilePeer {
             });
           };
           const peer = new peerjs.Peer(id, options);
-          peer.on('connection', adopt);
+          peer.on('connection', (connection) => adopt(connection, false));
           peer.on('error', (error) => events.push(`peer error ${error.type}: ${error.message}`));
           await new Promise<void>((resolve, reject) => {
             const timer = setTimeout(() => reject(new Error('no open from the server')), 10_000);
@@ -382,7 +389,7 @@ export class HostilePeer {
             serialization: 'raw',
             metadata,
           });
-          mallory.adopt(connection);
+          mallory.adopt(connection, true);
           await new Promise<void>((resolve, reject) => {
             const timer = setTimeout(
               () => reject(new Error(`no open from ${target} in ${timeoutMs} ms`)),
@@ -435,9 +442,13 @@ export class HostilePeer {
    */
   async send(target: string, frame: RawFrame): Promise<SendOutcome> {
     const outcome = await this.page.evaluate(
-      ({ target, frame }) => {
-        const channel = window.mallory!.openConnection(target)?.dataChannel;
-        if (!channel) return { ok: false, error: `no open channel to ${target}`, bytes: 0 };
+      async ({ target, frame }) => {
+        const connection = window.mallory!.openConnection(target);
+        const channel = connection?.dataChannel;
+        if (!connection || !channel)
+          return { ok: false, error: `no open channel to ${target}`, bytes: 0 };
+        // Her identity frame, once under way, goes first (signing takes a moment).
+        await window.mallory!.identitySent.get(connection.connectionId);
         const bytes =
           'text' in frame ? new TextEncoder().encode(frame.text).length : frame.binary.length;
         try {

@@ -4,7 +4,7 @@ import type { HandshakeOutcome, LinkHandshake, StartHandshake } from '../handsha
  * For tests of the links, not of identity: every connection passes at once, the way it
  * would with a peer whose key checks out (identity-handshake.test.ts tests the real one).
  */
-export const passAtOnce: StartHandshake = (_peerId, _connection, done) => {
+export const passAtOnce: StartHandshake = (_peerId, _connection, _initiatedByMe, done) => {
   done({ ok: true });
   return { receive: () => false, cancel: () => undefined };
 };
@@ -18,7 +18,7 @@ export class ScriptedHandshakes {
     decide: (outcome: HandshakeOutcome) => void;
   }[] = [];
 
-  readonly start: StartHandshake = (peerId, _connection, done): LinkHandshake => {
+  readonly start: StartHandshake = (peerId, _connection, _initiatedByMe, done): LinkHandshake => {
     const entry = { peerId, received: [] as unknown[], cancelled: false, decide: done };
     this.started.push(entry);
     return {
