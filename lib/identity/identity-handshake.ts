@@ -35,7 +35,7 @@ const DESCRIPTIONS_WAIT_MS = 5_000;
  * dialled sends its own only once it has heard the dialler's. Chromium can lose a message
  * the dialled side sends the moment its channel opens: the dialler's channel may not take
  * it yet. Two Chromiums on loopback lost 1 such first message in 200, and never a reply to
- * a message received (the probe is described in docs/protocol.md).
+ * a message received (tests/probes/first-message-at-open.ts).
  */
 export function identityHandshake(options: IdentityHandshakeOptions): StartHandshake {
   return (peerId, connection, initiatedByMe, done) =>
