@@ -75,6 +75,28 @@ describe('a signaling server in the middle', () => {
     await pointAt(alice, port);
   }
 
+  /** Each user with the other: Alice with Bob, then Bob with Alice. */
+  function bothWays(): (readonly [OnlineUser, OnlineUser])[] {
+    return [
+      [alice, bob],
+      [bob, alice],
+    ];
+  }
+
+  /** Waits until each host warns that its handshake with the other failed. */
+  async function bothWarned(): Promise<void> {
+    for (const [user, other] of bothWays())
+      await expect
+        .poll(async () => (await alarmOf(user, other.id))?.kind ?? null, { timeout: 30_000 })
+        .toBe('handshake-failed');
+  }
+
+  /** Waits until neither host holds a warning about the other. */
+  async function bothClear(): Promise<void> {
+    for (const [user, other] of bothWays())
+      await expect.poll(() => alarmOf(user, other.id), { timeout: 30_000 }).toBeNull();
+  }
+
   /** Waits until the relay has passed on identity frames both ways: it is in the middle. */
   async function relayInTheMiddle(): Promise<void> {
     await expect
@@ -121,14 +143,7 @@ describe('a signaling server in the middle', () => {
     const sent = await aliceChat.sendAndShow('Not for the man in the middle');
     await pointAt(bob, proxy!.port);
 
-    for (const [user, other] of [
-      [alice, bob],
-      [bob, alice],
-    ] as const) {
-      await expect
-        .poll(async () => (await alarmOf(user, other.id))?.kind ?? null, { timeout: 30_000 })
-        .toBe('handshake-failed');
-    }
+    await bothWarned();
     await relayInTheMiddle();
     expect(await aliceChat.alarmKind()).toBe('handshake-failed');
     await bob.popup.showContacts();
@@ -152,8 +167,7 @@ describe('a signaling server in the middle', () => {
     // Past the proxy, the handshake passes: the warnings go, the message arrives.
     proxy!.setMode({ kind: 'honest' });
     await bothUse(server!.port);
-    await expect.poll(() => alarmOf(alice, bob.id), { timeout: 30_000 }).toBeNull();
-    await expect.poll(() => alarmOf(bob, alice.id), { timeout: 30_000 }).toBeNull();
+    await bothClear();
     await bobChat.waitForMessage(sent.text, 'in', 15_000);
     await aliceChat.waitForAtLeast(sent.id, 'delivered', 15_000);
     expect(await aliceChat.alarmKind()).toBeNull();
@@ -165,13 +179,8 @@ describe('a signaling server in the middle', () => {
     proxy!.setMode({ kind: 'rewrite-fingerprint', between: [alice.id, bob.id] });
     await bothUse(proxy!.port);
 
-    for (const [user, other] of [
-      [alice, bob],
-      [bob, alice],
-    ] as const) {
-      await expect
-        .poll(async () => (await alarmOf(user, other.id))?.kind ?? null, { timeout: 30_000 })
-        .toBe('handshake-failed');
+    await bothWarned();
+    for (const [user, other] of bothWays()) {
       const alarm = await alarmOf(user, other.id);
       expect(alarm?.kind === 'handshake-failed' && alarm.detail).toMatch(/DTLS/);
       const chat = await user.popup.openConversation(other.id);
@@ -181,8 +190,7 @@ describe('a signaling server in the middle', () => {
 
     proxy!.setMode({ kind: 'honest' });
     await bothUse(server!.port);
-    await expect.poll(() => alarmOf(alice, bob.id), { timeout: 30_000 }).toBeNull();
-    await expect.poll(() => alarmOf(bob, alice.id), { timeout: 30_000 }).toBeNull();
+    await bothClear();
     const aliceChat = await alice.popup.openConversation(bob.id);
     expect(await aliceChat.alarmKind()).toBeNull();
     const sent = await aliceChat.sendAndShow('Straight to Bob again');
